@@ -1,0 +1,3 @@
+//! Ports of pycos' example programs, one binary each in `src/bin/`.
+//!
+//! Run one with `cargo run -p pycos-examples --bin <name>`.

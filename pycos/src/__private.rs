@@ -1,0 +1,119 @@
+//! What `#[task]`, `#[pycos::main]` and `#[pycos::test]` expansions call.
+//! Not a public API: names and signatures change without notice.
+
+use std::fmt::Display;
+use std::future::{Future, IntoFuture};
+
+use crate::task::interrupt::Point;
+use crate::{Msg, Pycos, TaskCtx, TaskError, TaskSpec};
+
+/// Builds the spec of a `#[task]` function.
+pub fn spec<A, F, Fut, R>(
+    name: &'static str,
+    args: A,
+    start: F,
+    finish: fn(Fut::Output) -> Result<R, TaskError>,
+) -> TaskSpec<R>
+where
+    A: Send + 'static,
+    F: FnOnce(A, TaskCtx) -> Fut + Send + 'static,
+    Fut: Future + 'static,
+    R: Send + Sync + 'static,
+{
+    TaskSpec::with_finish(name, args, start, finish)
+}
+
+/// The result of a task with an ordinary return type.
+pub fn plain<T>(value: T) -> Result<T, TaskError> {
+    Ok(value)
+}
+
+/// The result of a fallible task (`-> Result<T, E>`): `Err` fails the task.
+///
+/// # Errors
+///
+/// [`TaskError::Error`] with the error's text.
+pub fn fallible<T, E: Display>(result: Result<T, E>) -> Result<T, TaskError> {
+    result.map_err(|err| TaskError::Error(err.to_string()))
+}
+
+/// The success type of a fallible task's return type.
+pub trait Fallible {
+    /// What the task's handle yields.
+    type Ok;
+}
+
+impl<T, E: Display> Fallible for Result<T, E> {
+    type Ok = T;
+}
+
+/// Marks a top-level await of a task body as an interruption point.
+pub fn point<F: IntoFuture>(inner: F) -> Point<F::IntoFuture> {
+    crate::task::interrupt::point(inner)
+}
+
+/// Task arguments move to the scheduler thread.
+#[diagnostic::on_unimplemented(
+    message = "task argument `{Self}` must be `Send + 'static`",
+    label = "this argument is moved to the scheduler thread",
+    note = "share data between tasks as owned values or `Arc<T>`; an `Rc` or `RefCell` can be created inside the task instead"
+)]
+pub trait TaskArg {}
+
+impl<T: Send + 'static> TaskArg for T {}
+
+/// Checks one argument type (called by `#[task]` output).
+pub fn assert_task_arg<T: TaskArg>() {}
+
+/// Task results are shared with every monitor and waiter.
+#[diagnostic::on_unimplemented(
+    message = "task return type `{Self}` must be `Send + Sync + 'static`",
+    label = "the value is shared with monitors and other threads",
+    note = "return owned, thread-safe data (e.g. `String`, `Vec<T>`, `Arc<T>`)"
+)]
+pub trait TaskReturn {}
+
+impl<T: Send + Sync + 'static> TaskReturn for T {}
+
+/// Checks the return type (called by `#[task]` output).
+pub fn assert_task_return<T: TaskReturn>() {}
+
+/// `#[pycos::main]`: runs the body, then waits for the process-wide
+/// scheduler's non-daemon tasks and stops it, as pycos does at exit.
+pub fn run_main<T>(body: impl FnOnce() -> T) -> T {
+    let result = body();
+    if let Some(sched) = Pycos::instance_if_started() {
+        if let Err(err) = sched.finish() {
+            tracing::error!(%err, "cannot finish the pycos scheduler");
+        }
+    }
+    result
+}
+
+/// `#[pycos::test]`: runs the test's task on a fresh scheduler and fails the
+/// test (panics) with the task's failure.
+///
+/// # Panics
+///
+/// When the task fails: that fails the test.
+pub fn run_test<R, M>(virtual_clock: bool, make: M)
+where
+    R: Send + Sync + 'static,
+    M: FnOnce() -> TaskSpec<R>,
+{
+    let sched = Pycos::builder()
+        .name("pycos-test")
+        .virtual_clock(virtual_clock)
+        .build()
+        .unwrap_or_else(|err| panic!("cannot start a pycos scheduler: {err}"));
+    let spec = make();
+    let TaskSpec { erased, .. } = spec;
+    let task = sched.spawn(TaskSpec::<Msg>::from_erased(erased));
+    let result = task.value();
+    if let Err(err) = sched.terminate() {
+        panic!("{err}");
+    }
+    if let Err(err) = result {
+        panic!("{err}");
+    }
+}

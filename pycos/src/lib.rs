@@ -1,0 +1,107 @@
+//! # pycos for Rust
+//!
+//! pycos' concurrency model — tasks that look like threads, switch only at
+//! marked points and talk through mailboxes — as a Rust library with
+//! compile-time checks.
+//!
+//! A task is a function marked [`#[task]`](macro@task). Its `.await`s are its
+//! yield points: the only places where the scheduler may run another task.
+//! The parameter named `task` is injected: it is the task's own
+//! [`TaskCtx`], used to receive messages, sleep and suspend. Calling the
+//! function gives a [`TaskSpec`]; [`Task::new`] starts it and returns a
+//! [`Task`] handle that others use to send it messages, resume it, throw into
+//! it, terminate it, or wait for its value.
+//!
+//! ```
+//! use pycos::prelude::*;
+//!
+//! #[task]
+//! fn server(task: TaskCtx) {
+//!     task.set_daemon(true);
+//!     loop {
+//!         let msg = task.receive().await; // pycos: msg = yield task.receive()
+//!         if let Some(text) = msg.downcast_ref::<String>() {
+//!             println!("received {text}");
+//!         }
+//!     }
+//! }
+//!
+//! #[task]
+//! fn client(server: Task, n: u32, task: TaskCtx) {
+//!     for x in 0..3 {
+//!         task.sleep(0.01).await; // seconds, or a Duration
+//!         server.send(format!("{n} / {x}")).unwrap();
+//!     }
+//! }
+//!
+//! #[pycos::main]
+//! fn main() {
+//!     let server = Task::new(server());
+//!     for i in 0..3 {
+//!         Task::new(client(server.clone(), i));
+//!     }
+//! } // waits for the clients; the daemon server is then ended
+//! ```
+//!
+//! ## The tour
+//!
+//! - **Scheduler.** Each [`Pycos`] is one thread running one task at a
+//!   time, over a mio reactor and a timer heap; an idle scheduler sleeps in
+//!   the kernel. [`Pycos::instance`] is the process-wide one; tests build
+//!   their own, optionally on a virtual clock (`#[pycos::test(virtual_clock)]`)
+//!   so that timers take no real time.
+//! - **Messages.** [`Msg`] carries any `Send + Sync` value, shared rather
+//!   than copied. [`Task::send`] never blocks; messages from one sender arrive
+//!   in order. [`TaskCtx::receive`] takes the oldest,
+//!   [`TaskCtx::receive_matching`] the oldest one a predicate accepts.
+//! - **Waiting.** Every wait takes a time limit the same way,
+//!   [`.timeout(t)`](WaitExt::timeout), with seconds or a `Duration`; zero
+//!   means "try once". A wake-up ends only the wait it belongs to: a `send`
+//!   does not end a `sleep`, a `resume` does not end a `receive`.
+//! - **Ending.** A task's [`finish`](Task::finish) (in tasks) and
+//!   [`value`](Task::value) (in threads) give its typed return value or a
+//!   [`TaskError`]: error, panic, uncaught throw, termination. Monitors
+//!   receive a [`MonitorStatus`]. A panicking task never takes the scheduler
+//!   down.
+//! - **Interrupts.** [`Task::throw`], [`Task::terminate`] and
+//!   [`Task::hot_swap`] act at a task's interruption points (its top-level
+//!   awaits); [`.catch()`](WaitExt::catch) lets the task handle a throw or
+//!   decline a swap there.
+//! - **Misuse does not compile**: a pycos wait that is not awaited, a
+//!   self-only operation on another task's handle, a blocking call such as
+//!   `std::thread::sleep` in a task body, borrowed or non-`Send` arguments.
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
+
+#[doc(hidden)]
+pub mod __private;
+mod msg;
+pub mod prelude;
+mod runtime;
+mod task;
+pub mod time;
+
+pub use msg::Msg;
+pub use pycos_macros::{main, task, test};
+pub use runtime::{AtexitId, Builder, Pycos, SchedulerError};
+pub use task::{
+    Catch, Finish, HotSwap, Interrupt, MonitorStatus, NotAlive, Point, Receive, ReceiveMatching,
+    RegisterError, SendError, Suspend, Task, TaskCtx, TaskError, TaskSpec, ThrowError, ThrownError,
+    ValueError, WaitExt,
+};
+pub use time::{IntoTimeout, Timeout};
+
+#[cfg(test)]
+mod auto_traits {
+    fn send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn handles_cross_threads() {
+        send_sync::<crate::Task>();
+        send_sync::<crate::Task<u32>>();
+        send_sync::<crate::Pycos>();
+        send_sync::<crate::Msg>();
+        fn send<T: Send>() {}
+        send::<crate::TaskSpec<u32>>();
+    }
+}

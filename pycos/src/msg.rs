@@ -1,0 +1,147 @@
+//! [`Msg`]: the dynamic message type carried by mailboxes and channels.
+
+use std::any::{Any, TypeId};
+use std::fmt;
+use std::sync::Arc;
+
+/// A dynamically typed, owned, shareable message.
+///
+/// pycos messages are arbitrary Python objects; here they are any
+/// `Send + Sync + 'static` value behind an [`Arc`]. Cloning a `Msg` is a
+/// reference-count increment, so a broadcast to many subscribers shares one
+/// payload instead of copying it; a receiver that needs ownership takes it with
+/// [`downcast`](Msg::downcast), which moves the value out when the receiver
+/// holds the only reference and clones it otherwise.
+///
+/// # Examples
+///
+/// ```
+/// use pycos::Msg;
+///
+/// let msg = Msg::new(String::from("hello"));
+/// assert!(msg.is::<String>());
+/// assert_eq!(msg.downcast_ref::<String>().map(String::as_str), Some("hello"));
+/// let text: String = msg.downcast().unwrap();
+/// assert_eq!(text, "hello");
+///
+/// // A Msg wrapped again stays the same message.
+/// let again = Msg::new(Msg::new(7_u32));
+/// assert_eq!(again.downcast_ref::<u32>(), Some(&7));
+/// ```
+#[derive(Clone)]
+pub struct Msg {
+    value: Arc<dyn Any + Send + Sync>,
+    type_name: &'static str,
+}
+
+impl Msg {
+    /// Wraps `value`. Wrapping a `Msg` returns it unchanged, so generic code
+    /// can call `Msg::new` on anything without nesting messages.
+    pub fn new<T: Any + Send + Sync>(value: T) -> Msg {
+        let mut slot = Some(value);
+        if let Some(msg) = (&mut slot as &mut dyn Any).downcast_mut::<Option<Msg>>() {
+            if let Some(msg) = msg.take() {
+                return msg;
+            }
+        }
+        match slot {
+            Some(value) => Msg {
+                value: Arc::new(value),
+                type_name: std::any::type_name::<T>(),
+            },
+            None => unreachable!("the slot is emptied only for Msg"),
+        }
+    }
+
+    /// Whether the payload is a `T`.
+    pub fn is<T: Any>(&self) -> bool {
+        TypeId::of::<T>() == TypeId::of::<Msg>() || self.value.is::<T>()
+    }
+
+    /// A reference to the payload if it is a `T`.
+    pub fn downcast_ref<T: Any>(&self) -> Option<&T> {
+        if TypeId::of::<T>() == TypeId::of::<Msg>() {
+            return (self as &dyn Any).downcast_ref::<T>();
+        }
+        self.value.downcast_ref::<T>()
+    }
+
+    /// Takes the payload as a `T`: moved out when this is the only reference,
+    /// cloned when the payload is shared. Gives the message back on a type
+    /// mismatch. `downcast::<Msg>()` returns the message itself.
+    ///
+    /// # Errors
+    ///
+    /// The original message, when the payload is not a `T`.
+    pub fn downcast<T: Any + Send + Sync + Clone>(self) -> Result<T, Msg> {
+        if TypeId::of::<T>() == TypeId::of::<Msg>() {
+            let mut slot = Some(self);
+            let taken = (&mut slot as &mut dyn Any)
+                .downcast_mut::<Option<T>>()
+                .and_then(Option::take);
+            return match (taken, slot) {
+                (Some(value), _) => Ok(value),
+                (None, Some(msg)) => Err(msg),
+                (None, None) => unreachable!("the slot is emptied only on success"),
+            };
+        }
+        let type_name = self.type_name;
+        match self.value.downcast::<T>() {
+            Ok(shared) => Ok(Arc::try_unwrap(shared).unwrap_or_else(|shared| (*shared).clone())),
+            Err(value) => Err(Msg { value, type_name }),
+        }
+    }
+
+    /// The Rust type name of the payload, for diagnostics.
+    pub fn type_name(&self) -> &'static str {
+        self.type_name
+    }
+
+    /// Whether two messages share one payload (a broadcast's copies do).
+    pub fn ptr_eq(&self, other: &Msg) -> bool {
+        Arc::ptr_eq(&self.value, &other.value)
+    }
+}
+
+impl fmt::Debug for Msg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(text) = self.value.downcast_ref::<String>() {
+            return f.debug_tuple("Msg").field(text).finish();
+        }
+        if let Some(text) = self.value.downcast_ref::<&'static str>() {
+            return f.debug_tuple("Msg").field(text).finish();
+        }
+        write!(f, "Msg(<{}>)", self.type_name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Msg;
+
+    #[test]
+    fn downcast_shared_clones_and_unique_moves() {
+        let msg = Msg::new(vec![1, 2, 3]);
+        let copy = msg.clone();
+        assert!(msg.ptr_eq(&copy));
+        let first: Vec<i32> = msg.downcast().unwrap();
+        let second: Vec<i32> = copy.downcast().unwrap();
+        assert_eq!(first, second);
+    }
+
+    #[test]
+    fn wrong_type_gives_the_message_back() {
+        let msg = Msg::new(5_u8);
+        let back = msg.downcast::<String>().unwrap_err();
+        assert_eq!(back.downcast_ref::<u8>(), Some(&5));
+        assert_eq!(back.type_name(), "u8");
+    }
+
+    #[test]
+    fn msg_of_msg_is_not_nested() {
+        let msg = Msg::new(Msg::new("x"));
+        assert!(msg.is::<&str>());
+        let same: Msg = msg.clone().downcast::<Msg>().unwrap();
+        assert!(same.ptr_eq(&msg));
+    }
+}

@@ -1,0 +1,27 @@
+//! Errors of scheduler operations.
+
+use std::error::Error;
+use std::fmt;
+
+/// Why a scheduler-wide wait (`join`, `finish`, `terminate`) was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SchedulerError {
+    /// Called from one of the scheduler's own tasks, where waiting would
+    /// deadlock: the scheduler cannot wait for itself. Call it from another
+    /// thread (e.g. `main`), or await tasks' `finish()` inside tasks.
+    OnSchedulerThread,
+}
+
+impl fmt::Display for SchedulerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SchedulerError::OnSchedulerThread => f.write_str(
+                "called on the scheduler's own thread, which would deadlock; \
+                 call it from another thread, or await `task.finish()` in tasks",
+            ),
+        }
+    }
+}
+
+impl Error for SchedulerError {}

@@ -1,0 +1,387 @@
+//! The scheduler: one thread per [`Pycos`], running its tasks one at a time
+//! over a mio reactor and a timer queue.
+//!
+//! - [`scheduler`]: the core loop on the scheduler thread (run queue, slab of
+//!   task bodies, interrupts, task ends, shutdown).
+//! - [`inject`]: every path by which other threads reach the scheduler.
+//! - [`reactor`]: the mio `Poll` seam (I/O readiness, the cross-thread waker).
+//! - [`context`]: the thread-local "which scheduler and task is this".
+//! - `Shared` (here): the part of a scheduler other threads hold — the inject
+//!   queue, its waker, the registry, live-task accounting for `join`.
+
+mod atexit;
+mod builder;
+pub(crate) mod context;
+mod error;
+pub(crate) mod inject;
+pub(crate) mod reactor;
+pub(crate) mod scheduler;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+pub use atexit::AtexitId;
+pub use builder::Builder;
+pub use error::SchedulerError;
+pub(crate) use inject::RunFlag;
+
+use crate::task::header::Header;
+use crate::task::spec::ErasedSpec;
+use crate::task::{RegisterError, Task, TaskError, TaskSpec};
+use crate::IntoTimeout;
+use atexit::Hooks;
+use inject::{Inject, Pushed};
+
+/// Work handed to the scheduler thread by other threads.
+pub(crate) enum Injected {
+    /// A task woken by a waker on another thread.
+    Wake(Arc<Header>),
+    /// A task created on another thread.
+    Spawn(Arc<Header>, Box<dyn ErasedSpec>),
+    /// End every task and stop the thread.
+    Stop,
+}
+
+/// The part of a scheduler that other threads share.
+pub(crate) struct Shared {
+    pub(crate) name: String,
+    pub(crate) inject: Inject<Injected>,
+    unpark: mio::Waker,
+    thread: Mutex<Option<JoinHandle<()>>>,
+    /// Live non-daemon tasks; `join` waits for zero.
+    live: Mutex<usize>,
+    idle: Condvar,
+    registry: Mutex<HashMap<String, Task>>,
+    hooks: Mutex<Hooks>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Shared {
+    /// Queues a woken task on its scheduler, from any thread.
+    pub(crate) fn schedule(this: &Arc<Shared>, header: Arc<Header>) {
+        if context::is_scheduler_thread(this) {
+            context::with_core(|core| core.push(header));
+        } else {
+            this.inject(Injected::Wake(header));
+        }
+    }
+
+    /// Hands work to the scheduler thread; gives it back if it has stopped.
+    pub(crate) fn inject(&self, work: Injected) -> Option<Injected> {
+        match self.inject.push(work) {
+            Ok(Pushed::Unpark) => {
+                if let Err(err) = self.unpark.wake() {
+                    tracing::error!(%err, "cannot wake the scheduler thread");
+                }
+                None
+            }
+            Ok(Pushed::Queued) => None,
+            Err(work) => Some(work),
+        }
+    }
+
+    pub(crate) fn daemon_changed(&self, daemon: bool) {
+        let mut live = lock(&self.live);
+        if daemon {
+            *live = live.saturating_sub(1);
+            if *live == 0 {
+                self.idle.notify_all();
+            }
+        } else {
+            *live += 1;
+        }
+    }
+
+    fn task_started(&self) {
+        *lock(&self.live) += 1;
+    }
+
+    /// Records a task's end and tells everyone who waits for it. Any thread.
+    pub(crate) fn end_task(&self, header: &Arc<Header>, outcome: Result<crate::Msg, TaskError>) {
+        let ended = header.set_outcome(outcome);
+        if !ended.daemon {
+            self.daemon_changed(true);
+        }
+        if !ended.names.is_empty() {
+            let mut registry = lock(&self.registry);
+            for name in &ended.names {
+                registry.remove(name);
+            }
+        }
+        ended.notify(&Task::from_header(header.clone()));
+    }
+
+    pub(crate) fn register(&self, name: &str, task: &Task) -> Result<(), RegisterError> {
+        if name.is_empty() || name.starts_with('^') {
+            return Err(RegisterError::InvalidName(name.to_owned()));
+        }
+        let mut registry = lock(&self.registry);
+        if registry.contains_key(name) {
+            return Err(RegisterError::Taken(name.to_owned()));
+        }
+        registry.insert(name.to_owned(), task.clone());
+        Ok(())
+    }
+
+    pub(crate) fn unregister(&self, name: &str) {
+        lock(&self.registry).remove(name);
+    }
+
+    /// Waits until no non-daemon task is alive; `false` on timeout.
+    fn wait_idle(&self, limit: Option<Duration>) -> bool {
+        let live = lock(&self.live);
+        match limit {
+            None => {
+                drop(self.idle.wait_while(live, |n| *n > 0));
+                true
+            }
+            Some(limit) => {
+                let (live, _) = self
+                    .idle
+                    .wait_timeout_while(live, limit, |n| *n > 0)
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                *live == 0
+            }
+        }
+    }
+}
+
+/// A scheduler: one thread running tasks one at a time (pycos' `Pycos`).
+///
+/// [`Pycos::instance`] is the process-wide scheduler that [`Task::new`] uses
+/// outside tasks, started on first use; [`Pycos::new`] and [`Pycos::builder`]
+/// make independent ones (tests use these, optionally with a virtual clock).
+/// `Pycos` is a cheap handle; clones refer to the same scheduler.
+///
+/// # Examples
+///
+/// ```
+/// use pycos::prelude::*;
+///
+/// #[task]
+/// fn greet(name: String, task: TaskCtx) -> String {
+///     task.sleep(0.01).await;
+///     format!("hello, {name}")
+/// }
+///
+/// let sched = Pycos::new();
+/// let t = sched.spawn(greet("pycos".into()));
+/// sched.join()?;                      // wait for non-daemon tasks
+/// assert_eq!(t.value()?, "hello, pycos");
+/// sched.finish()?;                    // ... then stop the scheduler
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Pycos {
+    shared: Arc<Shared>,
+}
+
+static INSTANCE: Mutex<Option<Pycos>> = Mutex::new(None);
+
+impl Pycos {
+    pub(crate) fn from_shared(shared: Arc<Shared>) -> Pycos {
+        Pycos { shared }
+    }
+
+    /// The process-wide scheduler, started on first use (and again after it
+    /// was finished). Its clock is real unless the environment variable
+    /// `PYCOS_CLOCK=virtual` is set, which runs whole programs on virtual time.
+    ///
+    /// # Panics
+    ///
+    /// If the operating system refuses to create the scheduler's poller or
+    /// thread.
+    pub fn instance() -> Pycos {
+        let mut instance = lock(&INSTANCE);
+        if let Some(sched) = instance.as_ref() {
+            return sched.clone();
+        }
+        let virtual_clock = std::env::var("PYCOS_CLOCK").is_ok_and(|v| v == "virtual");
+        let sched = Builder::new()
+            .virtual_clock(virtual_clock)
+            .build()
+            .unwrap_or_else(|err| panic!("cannot start the pycos scheduler: {err}"));
+        *instance = Some(sched.clone());
+        sched
+    }
+
+    /// The process-wide scheduler if it is running.
+    pub(crate) fn instance_if_started() -> Option<Pycos> {
+        lock(&INSTANCE).clone()
+    }
+
+    /// A new, independent scheduler with a real clock.
+    ///
+    /// # Panics
+    ///
+    /// If the operating system refuses to create its poller or thread; use
+    /// [`Pycos::builder`] to handle that as an error.
+    pub fn new() -> Pycos {
+        Builder::new()
+            .build()
+            .unwrap_or_else(|err| panic!("cannot start a pycos scheduler: {err}"))
+    }
+
+    /// Configures a new scheduler (name, virtual clock).
+    pub fn builder() -> Builder {
+        Builder::new()
+    }
+
+    /// The scheduler running the calling thread, if it is a scheduler thread.
+    pub fn scheduler() -> Option<Pycos> {
+        context::with_core(|core| Pycos::from_shared(core.shared.clone()))
+    }
+
+    /// The task currently running, when called from a task.
+    pub fn cur_task() -> Option<Task> {
+        context::current_header().map(Task::from_header)
+    }
+
+    /// The scheduler's name (also its thread's name).
+    pub fn name(&self) -> &str {
+        &self.shared.name
+    }
+
+    /// Starts `spec` as a task on this scheduler. Callable from any thread.
+    pub fn spawn<R>(&self, spec: TaskSpec<R>) -> Task<R> {
+        let header = Header::new(self.shared.clone(), spec.name());
+        self.shared.task_started();
+        let erased = spec.erased;
+        if context::is_scheduler_thread(&self.shared) {
+            context::with_core(|core| core.spawn(header.clone(), erased));
+        } else if let Some(Injected::Spawn(header, _)) =
+            self.shared.inject(Injected::Spawn(header.clone(), erased))
+        {
+            tracing::warn!(scheduler = self.name(), "task created on a stopped scheduler");
+            self.shared.end_task(&header, Err(TaskError::Terminated));
+        }
+        Task::from_header(header)
+    }
+
+    /// Finds a task registered under `name` on this scheduler.
+    pub fn locate(&self, name: &str) -> Option<Task> {
+        lock(&self.shared.registry).get(name).cloned()
+    }
+
+    /// Waits until every non-daemon task has ended; the scheduler keeps
+    /// running.
+    ///
+    /// # Errors
+    ///
+    /// [`SchedulerError::OnSchedulerThread`] from one of its own tasks.
+    pub fn join(&self) -> Result<(), SchedulerError> {
+        self.check_thread()?;
+        self.shared.wait_idle(None);
+        Ok(())
+    }
+
+    /// [`join`](Pycos::join) with a time limit: `Ok(false)` if tasks were
+    /// still running when it passed.
+    ///
+    /// # Errors
+    ///
+    /// [`SchedulerError::OnSchedulerThread`] from one of its own tasks.
+    pub fn join_timeout(&self, limit: impl IntoTimeout) -> Result<bool, SchedulerError> {
+        self.check_thread()?;
+        Ok(self.shared.wait_idle(limit.into_timeout()))
+    }
+
+    /// Waits for every non-daemon task, runs the [`atexit`](Pycos::atexit)
+    /// hooks, ends the remaining (daemon) tasks — their destructors run —
+    /// and stops the scheduler thread. Finishing the process-wide instance
+    /// lets the next [`Pycos::instance`] start a fresh one.
+    ///
+    /// # Errors
+    ///
+    /// [`SchedulerError::OnSchedulerThread`] from one of its own tasks.
+    pub fn finish(&self) -> Result<(), SchedulerError> {
+        self.check_thread()?;
+        self.shared.wait_idle(None);
+        self.stop();
+        Ok(())
+    }
+
+    /// Like [`finish`](Pycos::finish) without waiting: every task is ended
+    /// at its current await point.
+    ///
+    /// # Errors
+    ///
+    /// [`SchedulerError::OnSchedulerThread`] from one of its own tasks.
+    pub fn terminate(&self) -> Result<(), SchedulerError> {
+        self.check_thread()?;
+        self.stop();
+        Ok(())
+    }
+
+    /// Whether the scheduler thread is still running.
+    pub fn is_alive(&self) -> bool {
+        lock(&self.shared.thread)
+            .as_ref()
+            .is_some_and(|thread| !thread.is_finished())
+    }
+
+    /// Adds a hook that `finish`/`terminate` run (on the calling thread)
+    /// after the non-daemon tasks end and before the scheduler stops. Higher
+    /// priorities run first.
+    pub fn atexit(&self, priority: i32, hook: impl FnOnce() + Send + 'static) -> AtexitId {
+        lock(&self.shared.hooks).add(priority, Box::new(hook))
+    }
+
+    /// Removes a hook added with [`atexit`](Pycos::atexit); `false` if it
+    /// already ran or was removed.
+    pub fn drop_atexit(&self, id: AtexitId) -> bool {
+        lock(&self.shared.hooks).remove(id)
+    }
+
+    fn check_thread(&self) -> Result<(), SchedulerError> {
+        if context::is_scheduler_thread(&self.shared) {
+            Err(SchedulerError::OnSchedulerThread)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn stop(&self) {
+        let hooks = lock(&self.shared.hooks).take();
+        for hook in hooks {
+            hook();
+        }
+        self.shared.inject(Injected::Stop);
+        let thread = lock(&self.shared.thread).take();
+        if let Some(thread) = thread {
+            if thread.join().is_err() {
+                tracing::error!(scheduler = self.name(), "scheduler thread panicked");
+            }
+        }
+        let mut instance = lock(&INSTANCE);
+        if instance.as_ref().is_some_and(|i| Arc::ptr_eq(&i.shared, &self.shared)) {
+            *instance = None;
+        }
+    }
+}
+
+impl Default for Pycos {
+    fn default() -> Pycos {
+        Pycos::new()
+    }
+}
+
+impl PartialEq for Pycos {
+    fn eq(&self, other: &Pycos) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
+    }
+}
+
+impl Eq for Pycos {}
+
+impl fmt::Debug for Pycos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pycos").field("name", &self.shared.name).finish()
+    }
+}

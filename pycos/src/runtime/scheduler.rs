@@ -1,0 +1,288 @@
+//! The core loop of a scheduler thread.
+//!
+//! Each turn: take work injected by other threads; poll up to `BUDGET`
+//! queued tasks, each once, in the order they were woken; fire due timers;
+//! then ask the reactor for I/O — without blocking if work is queued,
+//! otherwise sleeping in the kernel until the next timer or a wake-up (a
+//! virtual clock instead jumps to the next timer). Tasks woken while others
+//! run are queued behind them, which is pycos' "one step per scheduled task
+//! per round".
+
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use slab::Slab;
+
+use super::reactor::Reactor;
+use super::{Injected, Shared};
+use crate::task::TaskError;
+use crate::task::header::{Action, Header};
+use crate::task::spec::{ErasedSpec, TaskFuture};
+use crate::task::TaskCtx;
+use crate::time::{Clock, Timers};
+
+/// Tasks polled between two looks at the reactor and the inject queue.
+const BUDGET: usize = 128;
+
+/// A task body on its scheduler.
+struct Slot {
+    header: Arc<Header>,
+    /// `None` while the body is being polled.
+    future: Option<TaskFuture>,
+    waker: Waker,
+    /// Where the body last paused: at an interruption point, and inside a
+    /// `.catch()` wait.
+    at_point: bool,
+    catching: bool,
+}
+
+pub(crate) struct Core {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) clock: Clock,
+    pub(crate) timers: RefCell<Timers>,
+    pub(crate) reactor: Reactor,
+    run_queue: RefCell<VecDeque<Arc<Header>>>,
+    tasks: RefCell<Slab<Slot>>,
+    current: RefCell<Option<Arc<Header>>>,
+    /// Set by `Point`/`Catch` while the current task is being polled.
+    pub(crate) at_point: Cell<bool>,
+    pub(crate) catching: Cell<bool>,
+    stopping: Cell<bool>,
+}
+
+impl Core {
+    pub(crate) fn new(shared: Arc<Shared>, reactor: Reactor, virtual_clock: bool) -> Core {
+        Core {
+            shared,
+            clock: Clock::new(virtual_clock),
+            timers: RefCell::new(Timers::default()),
+            reactor,
+            run_queue: RefCell::new(VecDeque::new()),
+            tasks: RefCell::new(Slab::new()),
+            current: RefCell::new(None),
+            at_point: Cell::new(false),
+            catching: Cell::new(false),
+            stopping: Cell::new(false),
+        }
+    }
+
+    pub(crate) fn current(&self) -> Option<Arc<Header>> {
+        self.current.borrow().clone()
+    }
+
+    pub(crate) fn current_id(&self) -> Option<u64> {
+        self.current.borrow().as_ref().map(|h| h.id)
+    }
+
+    pub(crate) fn push(&self, header: Arc<Header>) {
+        self.run_queue.borrow_mut().push_back(header);
+    }
+
+    /// Places a new task's body and queues it (scheduler thread).
+    pub(crate) fn spawn(&self, header: Arc<Header>, spec: Box<dyn ErasedSpec>) {
+        if self.stopping.get() {
+            self.shared.end_task(&header, Err(TaskError::Terminated));
+            return;
+        }
+        let future = spec.start(TaskCtx::new(header.clone()));
+        let slot = Slot {
+            header: header.clone(),
+            future: Some(future),
+            waker: Waker::from(header.clone()),
+            at_point: false,
+            catching: false,
+        };
+        let key = self.tasks.borrow_mut().insert(slot);
+        header.slot.store(key, Ordering::Release);
+        header.run.set();
+        self.push(header);
+    }
+
+    /// The scheduler thread's loop; returns when the scheduler stops.
+    pub(crate) fn run(&self) {
+        let mut injected = VecDeque::new();
+        loop {
+            self.shared.inject.drain_into(&mut injected);
+            for work in injected.drain(..) {
+                self.accept(work);
+            }
+            if self.stopping.get() {
+                return self.shutdown();
+            }
+            for _ in 0..BUDGET {
+                let Some(header) = self.run_queue.borrow_mut().pop_front() else {
+                    break;
+                };
+                self.run_task(header);
+            }
+            self.timers.borrow_mut().fire(self.clock.now());
+            let timeout = self.park_timeout();
+            self.reactor.turn(timeout);
+        }
+    }
+
+    fn accept(&self, work: Injected) {
+        match work {
+            Injected::Wake(header) => self.push(header),
+            Injected::Spawn(header, spec) => self.spawn(header, spec),
+            Injected::Stop => self.stopping.set(true),
+        }
+    }
+
+    /// How long the reactor may sleep: not at all when work is queued; until
+    /// the next timer (or a wake-up) otherwise. A virtual clock jumps to the
+    /// next timer instead of sleeping.
+    fn park_timeout(&self) -> Option<Duration> {
+        if !self.run_queue.borrow().is_empty() || self.shared.inject.is_notified() {
+            return Some(Duration::ZERO);
+        }
+        let next = self.timers.borrow_mut().next_deadline()?;
+        if self.clock.is_virtual() {
+            self.clock.advance_to(next);
+            return Some(Duration::ZERO);
+        }
+        Some(Duration::from_nanos(next.saturating_sub(self.clock.now())))
+    }
+
+    /// Polls one task once, unless a pending interrupt ends or swaps it.
+    fn run_task(&self, header: Arc<Header>) {
+        header.run.release();
+        let key = header.slot.load(Ordering::Acquire);
+        let Some((mut future, waker, at_point, catching)) = self.take_body(key, &header) else {
+            return;
+        };
+        if header.interrupted.load(Ordering::Acquire) {
+            if let Some(action) = header.take_action(at_point, catching) {
+                return self.apply(key, &header, future, action);
+            }
+        }
+        self.at_point.set(false);
+        self.catching.set(false);
+        let polled = self.with_current(&header, || {
+            catch_unwind(AssertUnwindSafe(|| {
+                future.as_mut().poll(&mut Context::from_waker(&waker))
+            }))
+        });
+        match polled {
+            Ok(Poll::Pending) => {
+                let (at_point, catching) = (self.at_point.get(), self.catching.get());
+                if header.interrupted.load(Ordering::Acquire) {
+                    if let Some(action) = header.take_action(at_point, catching) {
+                        return self.apply(key, &header, future, action);
+                    }
+                }
+                if let Some(slot) = self.tasks.borrow_mut().get_mut(key) {
+                    slot.future = Some(future);
+                    slot.at_point = at_point;
+                    slot.catching = catching;
+                }
+            }
+            Ok(Poll::Ready(outcome)) => self.end(key, &header, future, outcome),
+            Err(panic) => {
+                let text = panic_text(&*panic);
+                tracing::warn!(task = %crate::Task::<crate::Msg>::from_header(header.clone()), panic = %text, "uncaught panic in task");
+                self.end(key, &header, future, Err(TaskError::Panicked(text)));
+            }
+        }
+    }
+
+    fn take_body(&self, key: usize, header: &Arc<Header>) -> Option<(TaskFuture, Waker, bool, bool)> {
+        let mut tasks = self.tasks.borrow_mut();
+        let slot = tasks.get_mut(key)?;
+        if !Arc::ptr_eq(&slot.header, header) {
+            return None;
+        }
+        let future = slot.future.take()?;
+        Some((future, slot.waker.clone(), slot.at_point, slot.catching))
+    }
+
+    fn apply(&self, key: usize, header: &Arc<Header>, future: TaskFuture, action: Action) {
+        match action {
+            Action::Terminate => self.end(key, header, future, Err(TaskError::Terminated)),
+            Action::Throw(err) => self.end(key, header, future, Err(TaskError::Thrown(err))),
+            Action::Swap(spec) => {
+                self.drop_body(header, future);
+                header.lock().name = spec.name();
+                let future = spec.start(TaskCtx::new(header.clone()));
+                if let Some(slot) = self.tasks.borrow_mut().get_mut(key) {
+                    slot.future = Some(future);
+                    slot.at_point = false;
+                    slot.catching = false;
+                }
+                if header.run.claim() {
+                    self.push(header.clone());
+                }
+            }
+        }
+    }
+
+    /// Ends a task: drops its body, then records the outcome.
+    fn end(&self, key: usize, header: &Arc<Header>, future: TaskFuture, outcome: Result<crate::Msg, TaskError>) {
+        self.drop_body(header, future);
+        self.tasks.borrow_mut().try_remove(key);
+        self.shared.end_task(header, outcome);
+    }
+
+    /// Drops a body as its task (destructors may use `cur_task`), containing
+    /// a panicking destructor.
+    fn drop_body(&self, header: &Arc<Header>, future: TaskFuture) {
+        let dropped = self.with_current(header, || catch_unwind(AssertUnwindSafe(|| drop(future))));
+        if let Err(panic) = dropped {
+            tracing::warn!(panic = %panic_text(&*panic), "panic while dropping a task");
+        }
+    }
+
+    fn with_current<T>(&self, header: &Arc<Header>, f: impl FnOnce() -> T) -> T {
+        let previous = self.current.replace(Some(header.clone()));
+        let result = f();
+        *self.current.borrow_mut() = previous;
+        result
+    }
+
+    /// Ends every task (their destructors run), refuses further work, and
+    /// ends tasks that were still being handed over.
+    fn shutdown(&self) {
+        loop {
+            let remaining: Vec<(usize, Arc<Header>)> = self
+                .tasks
+                .borrow()
+                .iter()
+                .map(|(key, slot)| (key, slot.header.clone()))
+                .collect();
+            if remaining.is_empty() {
+                break;
+            }
+            for (key, header) in remaining {
+                let future = self.tasks.borrow_mut().get_mut(key).and_then(|s| s.future.take());
+                if let Some(future) = future {
+                    self.end(key, &header, future, Err(TaskError::Terminated));
+                } else {
+                    self.tasks.borrow_mut().try_remove(key);
+                }
+            }
+        }
+        for work in self.shared.inject.close() {
+            if let Injected::Spawn(header, _) = work {
+                self.shared.end_task(&header, Err(TaskError::Terminated));
+            }
+        }
+        self.run_queue.borrow_mut().clear();
+    }
+}
+
+/// The message of a panic payload (`&str` or `String`, as `panic!` makes).
+pub(crate) fn panic_text(payload: &(dyn Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_owned()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "non-string panic payload".to_owned()
+    }
+}

@@ -1,0 +1,178 @@
+//! [`TaskCtx`]: what a task may do to itself.
+
+use std::marker::PhantomData;
+use std::ops::Deref;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use super::header::Header;
+use super::mailbox::{Receive, ReceiveMatching};
+use super::suspend::Suspend;
+use super::{NotAlive, RegisterError, Task};
+use crate::time::Timeout;
+use crate::{IntoTimeout, Msg, WaitExt};
+
+/// The running task's own handle, injected as the `task` parameter of a
+/// `#[task]` function (pycos' `task=None`).
+///
+/// It holds the self-only operations — receiving, suspending, sleeping,
+/// `set_daemon`, `hot_swappable`, registering a name — and dereferences to
+/// the task's [`Task`] handle for everything else. It is not `Send`: it stays
+/// on the scheduler thread with its task. Use [`handle`](TaskCtx::handle) to
+/// put the task itself in a message.
+///
+/// ```compile_fail
+/// fn assert_send<T: Send>() {}
+/// assert_send::<pycos::TaskCtx>();
+/// ```
+#[derive(Clone)]
+pub struct TaskCtx {
+    task: Task,
+    _not_send: PhantomData<Rc<()>>,
+}
+
+impl TaskCtx {
+    pub(crate) fn new(header: Arc<Header>) -> TaskCtx {
+        TaskCtx {
+            task: Task::from_header(header),
+            _not_send: PhantomData,
+        }
+    }
+
+    fn header(&self) -> &Arc<Header> {
+        &self.task.header
+    }
+
+    /// This task's [`Task`] handle, to send to others.
+    pub fn handle(&self) -> Task {
+        self.task.clone()
+    }
+
+    /// Waits for the next message (the oldest queued one, if any).
+    /// Only a `send` ends this wait; add `.timeout(t)` to bound it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// #[pycos::test]
+    /// async fn echo(task: TaskCtx) {
+    ///     task.send("hi").unwrap();
+    ///     let msg = task.receive().await;
+    ///     assert_eq!(msg.downcast_ref::<&str>(), Some(&"hi"));
+    /// }
+    /// # fn main() {}
+    /// ```
+    pub fn receive(&self) -> Receive {
+        Receive::new(self.header().clone())
+    }
+
+    /// Alias of [`receive`](TaskCtx::receive).
+    pub fn recv(&self) -> Receive {
+        self.receive()
+    }
+
+    /// Waits for the oldest message that `predicate` accepts, leaving the
+    /// others queued in their original order (Erlang's selective receive).
+    pub fn receive_matching<P>(&self, predicate: P) -> ReceiveMatching<P>
+    where
+        P: FnMut(&Msg) -> bool + Unpin,
+    {
+        ReceiveMatching::new(self.header().clone(), predicate)
+    }
+
+    /// Suspends until another task or thread calls
+    /// [`resume`](Task::resume); gives the resume's update. Messages do not
+    /// end this wait.
+    pub fn suspend(&self) -> Suspend {
+        Suspend::new(self.header().clone())
+    }
+
+    /// Suspends for `duration` (seconds, or a `Duration`): `None` when the
+    /// time passed, or `Some(update)` if resumed earlier. Zero or negative
+    /// returns `None` at once.
+    pub fn sleep(&self, duration: impl IntoTimeout) -> Timeout<Suspend> {
+        self.suspend().timeout(duration)
+    }
+
+    /// Marks the task as a daemon (or not): `join` and `finish` do not wait
+    /// for daemons, and `finish` ends them.
+    pub fn set_daemon(&self, daemon: bool) {
+        let header = self.header();
+        let changed = {
+            let mut state = header.lock();
+            let changed = state.daemon != daemon && state.outcome.is_none();
+            state.daemon = daemon;
+            changed
+        };
+        if changed {
+            header.sched.daemon_changed(daemon);
+        }
+    }
+
+    /// Declares whether a hot swap may replace this task's body at its
+    /// interruption points. A swap already pending applies at the next one.
+    pub fn hot_swappable(&self, swappable: bool) {
+        self.header().lock().hot_swappable = swappable;
+        if swappable {
+            self.header().wake_if_interrupted();
+        }
+    }
+
+    /// Registers the task under `name` on its scheduler, so that
+    /// [`Task::locate`] finds it. The name is released when the task ends.
+    ///
+    /// # Errors
+    ///
+    /// [`RegisterError`] when the name is taken or invalid.
+    pub fn register(&self, name: &str) -> Result<(), RegisterError> {
+        self.header().sched.register(name, &self.task)?;
+        self.header().lock().names.push(name.to_owned());
+        Ok(())
+    }
+
+    /// Removes the registration `name` of this task.
+    ///
+    /// # Errors
+    ///
+    /// [`RegisterError::NotRegistered`] if the task is not registered so.
+    pub fn unregister(&self, name: &str) -> Result<(), RegisterError> {
+        let mut state = self.header().lock();
+        let Some(at) = state.names.iter().position(|n| n == name) else {
+            return Err(RegisterError::NotRegistered(name.to_owned()));
+        };
+        state.names.remove(at);
+        drop(state);
+        self.header().sched.unregister(name);
+        Ok(())
+    }
+
+    /// Becomes a monitor of `other`: when it ends, this task receives a
+    /// [`MonitorStatus`](crate::MonitorStatus) message.
+    ///
+    /// # Errors
+    ///
+    /// [`NotAlive`] if `other` has already ended (no status will come).
+    pub async fn monitor<R>(&self, other: &Task<R>) -> Result<(), NotAlive> {
+        other.notify(&self.task)
+    }
+}
+
+impl Deref for TaskCtx {
+    type Target = Task;
+
+    fn deref(&self) -> &Task {
+        &self.task
+    }
+}
+
+impl From<&TaskCtx> for Task {
+    fn from(ctx: &TaskCtx) -> Task {
+        ctx.handle()
+    }
+}
+
+impl std::fmt::Debug for TaskCtx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TaskCtx({})", self.task)
+    }
+}

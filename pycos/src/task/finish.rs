@@ -1,0 +1,50 @@
+//! [`Finish`]: waiting in a task for another task to end.
+
+use std::any::Any;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use super::TaskError;
+use super::handle::convert;
+use super::header::Header;
+
+/// The wait made by [`Task::finish`](crate::Task::finish): the task's value,
+/// or how it failed.
+#[must_use = "pycos operations do nothing unless awaited: add `.await`"]
+pub struct Finish<R> {
+    header: Arc<Header>,
+    _output: PhantomData<fn() -> R>,
+}
+
+impl<R> Finish<R> {
+    pub(crate) fn new(header: Arc<Header>) -> Finish<R> {
+        Finish {
+            header,
+            _output: PhantomData,
+        }
+    }
+}
+
+impl<R: Any + Send + Sync + Clone> Future for Finish<R> {
+    type Output = Result<R, TaskError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut state = self.header.lock();
+        if let Some(outcome) = &state.outcome {
+            return Poll::Ready(convert(outcome.clone()));
+        }
+        if !state.finish_waiters.iter().any(|w| w.will_wake(cx.waker())) {
+            state.finish_waiters.push(cx.waker().clone());
+        }
+        Poll::Pending
+    }
+}
+
+impl<R> std::fmt::Debug for Finish<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Finish").field("task", &self.header.id).finish()
+    }
+}

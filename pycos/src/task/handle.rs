@@ -1,0 +1,353 @@
+//! [`Task`]: the handle other tasks and threads hold.
+
+use std::any::Any;
+use std::error::Error;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use super::finish::Finish;
+use super::header::Header;
+use super::{NotAlive, SendError, TaskError, TaskSpec, ThrowError, ThrownError, ValueError};
+use crate::runtime::{Pycos, context};
+use crate::{IntoTimeout, Msg};
+
+/// A handle to a task: what others may do to it.
+///
+/// `Task` is the untyped handle (`Task<Msg>`); [`Task::new`] returns a
+/// `Task<R>` typed by the task's return value, which [`finish`](Task::finish)
+/// and [`value`](Task::value) give back. Handles are cheap to clone, `Send`
+/// and `Sync`, compare and hash by task id (ids are never reused), and print
+/// as `name/id`, as in pycos. Operations that only the task itself may
+/// perform (receive, sleep, ...) are on its [`TaskCtx`](crate::TaskCtx).
+///
+/// # Examples
+///
+/// ```
+/// use pycos::prelude::*;
+///
+/// #[task]
+/// fn double(n: u64) -> u64 {
+///     n * 2
+/// }
+///
+/// let sched = Pycos::new();
+/// let t = sched.spawn(double(21));
+/// assert_eq!(t.value().unwrap(), 42);
+/// assert_eq!(t.name(), "double");
+/// assert!(t.to_string().starts_with("double/"));
+/// sched.finish().unwrap();
+/// ```
+pub struct Task<R = Msg> {
+    pub(crate) header: Arc<Header>,
+    _output: PhantomData<fn() -> R>,
+}
+
+impl<R> Task<R> {
+    pub(crate) fn from_header(header: Arc<Header>) -> Task<R> {
+        Task {
+            header,
+            _output: PhantomData,
+        }
+    }
+
+    /// The untyped handle to the same task, to put in messages or collections.
+    pub fn untyped(&self) -> Task {
+        Task::from_header(self.header.clone())
+    }
+
+    /// The task's id: unique for the life of the process.
+    pub fn id(&self) -> u64 {
+        self.header.id
+    }
+
+    /// The task's name: its function's name (changes with a hot swap).
+    pub fn name(&self) -> &'static str {
+        self.header.lock().name
+    }
+
+    /// Whether the task has not ended yet.
+    pub fn is_alive(&self) -> bool {
+        self.header.is_alive()
+    }
+
+    /// The scheduler the task runs on.
+    pub fn scheduler(&self) -> Pycos {
+        Pycos::from_shared(self.header.sched.clone())
+    }
+
+    /// Queues a message for the task. Never blocks; messages from one sender
+    /// arrive in the order sent. A task waiting in `receive` is woken; a task
+    /// waiting for anything else finds the message when it next receives.
+    ///
+    /// # Errors
+    ///
+    /// The message is handed back in [`SendError`] if the task has ended.
+    pub fn send(&self, msg: impl Any + Send + Sync) -> Result<(), SendError> {
+        let msg = Msg::new(msg);
+        let receiver = {
+            let mut state = self.header.lock();
+            if state.outcome.is_some() {
+                return Err(SendError(msg));
+            }
+            state.mailbox.push_back(msg);
+            state.receiver.take()
+        };
+        if let Some(waker) = receiver {
+            waker.wake();
+        }
+        Ok(())
+    }
+
+    /// Like [`send`](Task::send), as a wait that reports delivery (for a local
+    /// task it completes at once; remote tasks answer over the network).
+    ///
+    /// # Errors
+    ///
+    /// [`SendError`] with the message if the task has ended.
+    pub async fn deliver(&self, msg: impl Any + Send + Sync) -> Result<(), SendError> {
+        self.send(msg)
+    }
+
+    /// Wakes the task from [`suspend`](crate::TaskCtx::suspend) or
+    /// [`sleep`](crate::TaskCtx::sleep) with `update` as the wait's result.
+    /// Ignored (still `Ok`) when the task is not suspended: a resume does not
+    /// wake a task waiting for a message. Alias: [`wakeup`](Task::wakeup).
+    ///
+    /// # Errors
+    ///
+    /// [`NotAlive`] if the task has ended.
+    pub fn resume(&self, update: impl Any + Send + Sync) -> Result<(), NotAlive> {
+        let suspender = {
+            let mut state = self.header.lock();
+            if state.outcome.is_some() {
+                return Err(NotAlive);
+            }
+            let waker = state.suspender.take();
+            if waker.is_some() {
+                state.update = Some(Msg::new(update));
+            } else {
+                tracing::debug!(task = %self, "ignoring resume: task is not suspended");
+            }
+            waker
+        };
+        if let Some(waker) = suspender {
+            waker.wake();
+        }
+        Ok(())
+    }
+
+    /// Alias of [`resume`](Task::resume).
+    ///
+    /// # Errors
+    ///
+    /// [`NotAlive`] if the task has ended.
+    pub fn wakeup(&self, update: impl Any + Send + Sync) -> Result<(), NotAlive> {
+        self.resume(update)
+    }
+
+    /// Throws `err` into the task at its current (or next) interruption point,
+    /// waking it from any wait. Unless the task catches it there (with
+    /// [`.catch()`](crate::WaitExt::catch)), the task ends with
+    /// [`TaskError::Thrown`].
+    ///
+    /// # Errors
+    ///
+    /// [`ThrowError::NotAlive`] for an ended task, [`ThrowError::SelfThrow`]
+    /// when a task throws into itself.
+    pub fn throw(&self, err: impl Into<Box<dyn Error + Send + Sync>>) -> Result<(), ThrowError> {
+        if context::current_task_id() == Some(self.id()) {
+            return Err(ThrowError::SelfThrow);
+        }
+        let err = ThrownError::new(err.into());
+        if self.header.interrupt(|i| i.thrown.push_back((err, false))) {
+            Ok(())
+        } else {
+            Err(ThrowError::NotAlive)
+        }
+    }
+
+    /// Ends the task at its current (or next) await point: its body is
+    /// dropped, so destructors run, and monitors hear
+    /// [`TaskError::Terminated`]. A task terminating itself ends at its next
+    /// await.
+    ///
+    /// # Errors
+    ///
+    /// [`NotAlive`] if the task has already ended.
+    pub fn terminate(&self) -> Result<(), NotAlive> {
+        if self.header.interrupt(|i| i.terminate = true) {
+            Ok(())
+        } else {
+            Err(NotAlive)
+        }
+    }
+
+    /// Replaces the task's body with `spec`, keeping its identity and mailbox.
+    ///
+    /// The swap waits until the task has declared
+    /// [`hot_swappable(true)`](crate::TaskCtx::hot_swappable) and is at an
+    /// interruption point. There the task may catch it (a `.catch()` wait
+    /// returns [`Interrupt::HotSwap`](crate::Interrupt::HotSwap)) to decline
+    /// or [`accept`](crate::HotSwap::accept) it; uncaught, it is applied. A
+    /// later swap replaces one still pending.
+    ///
+    /// # Errors
+    ///
+    /// [`NotAlive`] if the task has ended.
+    pub fn hot_swap<S>(&self, spec: TaskSpec<S>) -> Result<(), NotAlive> {
+        let swappable = self.header.lock().hot_swappable;
+        let erased = spec.erased;
+        let added = {
+            let mut state = self.header.lock();
+            if state.outcome.is_some() {
+                false
+            } else {
+                state.interrupts.swap = Some((erased, false));
+                true
+            }
+        };
+        if !added {
+            return Err(NotAlive);
+        }
+        self.header.interrupted.store(true, Ordering::Release);
+        if swappable {
+            use std::task::Wake;
+            self.header.wake_by_ref();
+        }
+        Ok(())
+    }
+
+    /// Makes `monitor` a monitor of this task: when this task ends, `monitor`
+    /// is sent a [`MonitorStatus`](crate::MonitorStatus).
+    ///
+    /// # Errors
+    ///
+    /// [`NotAlive`] if this task has already ended.
+    pub fn notify<M>(&self, monitor: &Task<M>) -> Result<(), NotAlive> {
+        let mut state = self.header.lock();
+        if state.outcome.is_some() {
+            return Err(NotAlive);
+        }
+        if !state.monitors.iter().any(|m| m.id() == monitor.id()) {
+            state.monitors.push(monitor.untyped());
+        }
+        Ok(())
+    }
+
+    /// Finds a task registered under `name` on the current scheduler (or the
+    /// process-wide one outside schedulers). A wait, so that the networked
+    /// version can ask peers.
+    pub async fn locate(name: &str) -> Option<Task> {
+        let sched = Pycos::scheduler().unwrap_or_else(Pycos::instance);
+        sched.locate(name)
+    }
+}
+
+impl<R: Any + Send + Sync + Clone> Task<R> {
+    /// Starts `spec` on the current scheduler (the one running the calling
+    /// task), or on the process-wide [`Pycos::instance`] outside tasks.
+    pub fn new(spec: TaskSpec<R>) -> Task<R> {
+        Pycos::scheduler()
+            .unwrap_or_else(Pycos::instance)
+            .spawn(spec)
+    }
+
+    /// Waits (in a task) until this task ends, and gives its value or how it
+    /// failed. Can be awaited again after the end; add
+    /// [`.timeout(t)`](crate::WaitExt::timeout) to bound the wait.
+    pub fn finish(&self) -> Finish<R> {
+        Finish::new(self.header.clone())
+    }
+
+    /// Blocks the calling thread until the task ends, and gives its value.
+    /// For threads, not tasks: on the task's own scheduler thread it fails
+    /// instead of deadlocking.
+    ///
+    /// # Errors
+    ///
+    /// [`ValueError::Task`] when the task failed,
+    /// [`ValueError::OnSchedulerThread`] on the scheduler thread.
+    pub fn value(&self) -> Result<R, ValueError> {
+        self.wait_value(None)
+    }
+
+    /// [`value`](Task::value) with a time limit.
+    ///
+    /// # Errors
+    ///
+    /// As `value`, plus [`ValueError::TimedOut`].
+    pub fn value_timeout(&self, timeout: impl IntoTimeout) -> Result<R, ValueError> {
+        self.wait_value(timeout.into_timeout())
+    }
+
+    fn wait_value(&self, timeout: Option<std::time::Duration>) -> Result<R, ValueError> {
+        if context::is_scheduler_thread(&self.header.sched) {
+            return Err(ValueError::OnSchedulerThread);
+        }
+        let state = self.header.lock();
+        let ended = |s: &mut super::header::State| s.outcome.is_none();
+        let mut state = match timeout {
+            None => self
+                .header
+                .done
+                .wait_while(state, ended)
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+            Some(limit) => {
+                self.header
+                    .done
+                    .wait_timeout_while(state, limit, ended)
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .0
+            }
+        };
+        match state.outcome.as_mut() {
+            None => Err(ValueError::TimedOut),
+            Some(outcome) => convert(outcome.clone()).map_err(ValueError::Task),
+        }
+    }
+}
+
+/// The typed result of a task from its stored outcome.
+pub(crate) fn convert<R: Any + Send + Sync + Clone>(
+    outcome: Result<Msg, TaskError>,
+) -> Result<R, TaskError> {
+    outcome?.downcast::<R>().map_err(|msg| {
+        tracing::warn!(found = msg.type_name(), "task result has another type than its handle");
+        TaskError::Terminated
+    })
+}
+
+impl<R> Clone for Task<R> {
+    fn clone(&self) -> Self {
+        Task::from_header(self.header.clone())
+    }
+}
+
+impl<R, S> PartialEq<Task<S>> for Task<R> {
+    fn eq(&self, other: &Task<S>) -> bool {
+        self.id() == other.id()
+    }
+}
+
+impl<R> Eq for Task<R> {}
+
+impl<R> Hash for Task<R> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.id().hash(state);
+    }
+}
+
+impl<R> fmt::Display for Task<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.name(), self.id())
+    }
+}
+
+impl<R> fmt::Debug for Task<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Task({self})")
+    }
+}

@@ -1,0 +1,206 @@
+//! Interruption points, and catching what arrives at them.
+//!
+//! `throw`, `hot_swap` and `terminate` take effect where a task is paused.
+//! Every top-level `.await` of a `#[task]` body is wrapped by the macro in a
+//! [`Point`], which tells the scheduler "this task is paused at an
+//! interruption point". When an interrupt is pending there, the scheduler does
+//! not poll the task: it drops the body (destructors run) and ends the task
+//! (throw, terminate) or starts the new body (hot swap). Awaits inside nested
+//! `async` blocks or helper functions are not interruption points, so a throw
+//! or swap waits until the task is back at one; `terminate` ends a task at
+//! any await.
+//!
+//! A task that wants to handle an interrupt wraps that wait in
+//! [`WaitExt::catch`]: the wait then ends with `Err(Interrupt)` instead, and
+//! the task decides (pycos' `except HotSwapException`).
+
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::task::{Context, Poll, Wake};
+
+use pin_project_lite::pin_project;
+
+use super::ThrownError;
+use super::header::{Caught, Header};
+use super::spec::ErasedSpec;
+use crate::runtime::context::{self, with_core};
+use crate::time::Timeout;
+use crate::IntoTimeout;
+
+/// An interrupt caught by a [`.catch()`](WaitExt::catch) wait.
+#[derive(Debug)]
+pub enum Interrupt {
+    /// An error thrown into the task with [`Task::throw`](crate::Task::throw).
+    Thrown(ThrownError),
+    /// A replacement body offered by [`Task::hot_swap`](crate::Task::hot_swap).
+    HotSwap(HotSwap),
+}
+
+impl Interrupt {
+    /// Lets the interrupt take its course: it is applied at the task's next
+    /// interruption point and can no longer be caught (pycos' `raise`).
+    pub fn rethrow(self) {
+        match self {
+            Interrupt::Thrown(err) => {
+                if let Some(header) = context::current_header() {
+                    header.interrupt(|i| i.thrown.push_front((err, true)));
+                }
+            }
+            Interrupt::HotSwap(swap) => swap.accept(),
+        }
+    }
+}
+
+impl fmt::Display for Interrupt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Interrupt::Thrown(err) => write!(f, "thrown: {err}"),
+            Interrupt::HotSwap(swap) => write!(f, "hot swap to {}", swap.name()),
+        }
+    }
+}
+
+/// A hot swap caught by the task. Dropping it declines the swap;
+/// [`accept`](HotSwap::accept) applies it at the next interruption point.
+pub struct HotSwap {
+    header: Arc<Header>,
+    spec: Box<dyn ErasedSpec>,
+}
+
+impl HotSwap {
+    /// The name of the function the task would become.
+    pub fn name(&self) -> &'static str {
+        self.spec.name()
+    }
+
+    /// The new body's argument tuple.
+    pub fn args(&self) -> &(dyn std::any::Any + Send) {
+        self.spec.args()
+    }
+
+    /// Accepts the swap: the new body replaces this one at the task's next
+    /// interruption point (its mailbox is kept).
+    pub fn accept(self) {
+        let HotSwap { header, spec } = self;
+        header.interrupt(|i| {
+            if i.swap.is_none() {
+                i.swap = Some((spec, true));
+            }
+        });
+    }
+
+    /// Declines the swap (the same as dropping it).
+    pub fn decline(self) {
+        tracing::debug!(new = self.name(), "hot swap declined");
+    }
+}
+
+impl fmt::Debug for HotSwap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HotSwap").field("name", &self.name()).finish()
+    }
+}
+
+/// Time limits and interrupt handling for every wait (any future, including
+/// ones from other crates, awaited inside a task).
+pub trait WaitExt: Future + Sized {
+    /// Bounds the wait: `Some(output)`, or `None` if `limit` passed first.
+    /// A limit of zero (or less) tries once without waiting.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// #[pycos::test(virtual_clock)]
+    /// async fn nothing_arrives(task: TaskCtx) {
+    ///     assert!(task.receive().timeout(0.5).await.is_none());
+    /// }
+    /// # fn main() {}
+    /// ```
+    fn timeout(self, limit: impl IntoTimeout) -> Timeout<Self> {
+        Timeout::new(self, limit.into_timeout())
+    }
+
+    /// Catches an interrupt that arrives during this wait: the wait ends with
+    /// `Err(Interrupt)` instead of the task ending or being swapped.
+    fn catch(self) -> Catch<Self> {
+        Catch { inner: self }
+    }
+}
+
+impl<F: Future> WaitExt for F {}
+
+pin_project! {
+    /// A wait that hands interrupts to the task; see [`WaitExt::catch`].
+    #[must_use = "pycos operations do nothing unless awaited: add `.await`"]
+    #[derive(Debug)]
+    pub struct Catch<F> {
+        #[pin]
+        inner: F,
+    }
+}
+
+impl<F: Future> Future for Catch<F> {
+    type Output = Result<F::Output, Interrupt>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if let Some(header) = context::current_header() {
+            if let Some(caught) = header.take_catchable() {
+                return Poll::Ready(Err(match caught {
+                    Caught::Thrown(err) => Interrupt::Thrown(err),
+                    Caught::Swap(spec) => Interrupt::HotSwap(HotSwap { header, spec }),
+                }));
+            }
+        }
+        match self.project().inner.poll(cx) {
+            Poll::Ready(value) => Poll::Ready(Ok(value)),
+            Poll::Pending => {
+                with_core(|core| core.catching.set(true));
+                Poll::Pending
+            }
+        }
+    }
+}
+
+pin_project! {
+    /// An interruption point: a top-level await of a `#[task]` body.
+    #[derive(Debug)]
+    pub struct Point<F> {
+        #[pin]
+        inner: F,
+    }
+}
+
+impl<F> Point<F> {
+    pub(crate) fn new(inner: F) -> Point<F> {
+        Point { inner }
+    }
+}
+
+impl<F: Future> Future for Point<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let poll = self.project().inner.poll(cx);
+        if poll.is_pending() {
+            with_core(|core| core.at_point.set(true));
+        }
+        poll
+    }
+}
+
+/// Wraps a top-level await of a task body (called by `#[task]` output).
+pub(crate) fn point<F: IntoFuture>(inner: F) -> Point<F::IntoFuture> {
+    Point::new(inner.into_future())
+}
+
+impl Header {
+    /// Wakes the task if an interrupt is pending (after `hot_swappable(true)`).
+    pub(crate) fn wake_if_interrupted(self: &Arc<Self>) {
+        if self.interrupted.load(Ordering::Acquire) {
+            self.wake_by_ref();
+        }
+    }
+}

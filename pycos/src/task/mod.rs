@@ -1,0 +1,23 @@
+//! Tasks: specs, handles, the injected context, mailboxes, interrupts,
+//! monitoring.
+
+mod ctx;
+mod error;
+mod finish;
+pub(crate) mod header;
+mod handle;
+pub(crate) mod interrupt;
+mod mailbox;
+mod monitor;
+pub(crate) mod spec;
+mod suspend;
+
+pub use ctx::TaskCtx;
+pub use error::{NotAlive, RegisterError, SendError, TaskError, ThrowError, ThrownError, ValueError};
+pub use finish::Finish;
+pub use handle::Task;
+pub use interrupt::{Catch, HotSwap, Interrupt, Point, WaitExt};
+pub use mailbox::{Receive, ReceiveMatching};
+pub use monitor::MonitorStatus;
+pub use spec::TaskSpec;
+pub use suspend::Suspend;

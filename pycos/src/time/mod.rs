@@ -1,0 +1,38 @@
+//! Time: the scheduler's clock (real or virtual), its timer queue, and the
+//! [`Timeout`] combinator that gives every wait a time limit.
+//!
+//! Times inside the runtime are nanoseconds since the scheduler started, as
+//! `u64` (584 years of range). The clock is per scheduler: a scheduler built
+//! with [`Builder::virtual_clock`](crate::Builder::virtual_clock) does not read
+//! the system clock at all; when every task is waiting it jumps straight to the
+//! next timer, so timer behaviour is tested without sleeping.
+
+mod clock;
+mod duration;
+mod timeout;
+mod timers;
+
+pub(crate) use clock::Clock;
+pub use duration::IntoTimeout;
+pub(crate) use duration::as_nanos;
+pub use timeout::Timeout;
+pub(crate) use timers::{TimerKey, Timers};
+
+/// Seconds since the current scheduler started, on its clock (real or
+/// virtual), or `None` outside a scheduler thread.
+///
+/// # Examples
+///
+/// ```
+/// #[pycos::test(virtual_clock)]
+/// async fn clock_jumps(task: TaskCtx) {
+///     let before = pycos::time::now().unwrap();
+///     task.sleep(100.0).await;
+///     let after = pycos::time::now().unwrap();
+///     assert!(after - before >= 100.0);
+/// }
+/// # fn main() {}
+/// ```
+pub fn now() -> Option<f64> {
+    crate::runtime::context::with_core(|core| core.clock.now() as f64 / 1e9)
+}
