@@ -237,6 +237,9 @@ impl<R> Task<R> {
         Ok(())
     }
 
+}
+
+impl Task {
     /// Finds a task registered under `name` on the current scheduler (or the
     /// process-wide one outside schedulers). A wait, so that the networked
     /// version can ask peers.

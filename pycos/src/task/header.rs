@@ -153,6 +153,12 @@ impl Header {
         caught
     }
 
+    /// Whether an interrupt is pending that must take effect at the very
+    /// next interruption point, even if that wait could complete at once.
+    pub(crate) fn has_uncatchable(&self) -> bool {
+        self.interrupted.load(Ordering::Acquire) && self.lock().has_uncatchable()
+    }
+
     /// Records the outcome and returns who must hear of it. Called once, on
     /// the scheduler thread, after the body future has been dropped.
     pub(crate) fn set_outcome(&self, outcome: Result<Msg, TaskError>) -> Ended {
@@ -186,11 +192,24 @@ impl State {
         if interrupts.thrown.front().is_some_and(|(_, rethrown)| *rethrown || !catching) {
             return interrupts.thrown.pop_front().map(|(err, _)| Action::Throw(err));
         }
-        let swap_ready = interrupts.swap.as_ref().is_some_and(|(_, accepted)| *accepted || !catching);
-        if self.hot_swappable && swap_ready {
+        // An accepted swap applies even if the task stopped being swappable
+        // since: accepting is explicit consent.
+        let swap_ready = interrupts
+            .swap
+            .as_ref()
+            .is_some_and(|(_, accepted)| *accepted || (self.hot_swappable && !catching));
+        if swap_ready {
             return interrupts.swap.take().map(|(spec, _)| Action::Swap(spec));
         }
         None
+    }
+
+    /// Whether an interrupt is pending that no `.catch()` may take.
+    fn has_uncatchable(&self) -> bool {
+        let interrupts = &self.interrupts;
+        interrupts.terminate
+            || interrupts.thrown.front().is_some_and(|(_, rethrown)| *rethrown)
+            || interrupts.swap.as_ref().is_some_and(|(_, accepted)| *accepted)
     }
 
     fn take_catchable(&mut self) -> Option<Caught> {

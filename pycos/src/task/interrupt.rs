@@ -183,6 +183,15 @@ impl<F: Future> Future for Point<F> {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        // A terminate, a rethrown error or an accepted swap takes effect
+        // here even when the wait could complete at once: pause so the
+        // scheduler applies it (the inner wait is not polled, so nothing it
+        // would take, such as a message, is lost).
+        if context::current_header().is_some_and(|header| header.has_uncatchable()) {
+            with_core(|core| core.at_point.set(true));
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
         let poll = self.project().inner.poll(cx);
         if poll.is_pending() {
             with_core(|core| core.at_point.set(true));
