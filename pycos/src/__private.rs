@@ -5,7 +5,7 @@ use std::fmt::Display;
 use std::future::{Future, IntoFuture};
 
 use crate::task::interrupt::Point;
-use crate::{Msg, Pycos, TaskCtx, TaskError, TaskSpec};
+use crate::{Msg, Pycos, Task, TaskCtx, TaskError, TaskSpec};
 
 /// Builds the spec of a `#[task]` function.
 pub fn spec<A, F, Fut, R>(
@@ -45,6 +45,19 @@ pub trait Fallible {
 
 impl<T, E: Display> Fallible for Result<T, E> {
     type Ok = T;
+}
+
+/// What a `Task` parameter of a `#[task]` function accepts: any task
+/// handle, typed or not.
+pub trait IntoTask {
+    /// The untyped handle.
+    fn into_task(self) -> Task;
+}
+
+impl<R> IntoTask for Task<R> {
+    fn into_task(self) -> Task {
+        self.untyped()
+    }
 }
 
 /// Marks a top-level await of a task body as an interruption point.

@@ -116,8 +116,14 @@ impl RunFlag {
     }
 
     /// Marks the task as not queued; called right before it is polled.
+    ///
+    /// A read-modify-write, not a store: when a waker's `claim` found the
+    /// flag still set (and so did not queue the task), this swap reads the
+    /// value that claim wrote and thereby synchronizes with it, so the poll
+    /// that follows sees whatever the waker published before waking. A plain
+    /// store gives no such edge (`loom_wake_during_poll_is_not_lost` fails).
     pub(crate) fn release(&self) {
-        self.0.store(false, Ordering::Release);
+        self.0.swap(false, Ordering::AcqRel);
     }
 
     /// Marks a task queued without a wake-up (a newly spawned task).

@@ -1,0 +1,114 @@
+//! Options inside the attribute's parentheses: `#[task(crate = "my::pycos")]`,
+//! `#[pycos::test(virtual_clock)]`.
+//!
+//! Unknown and duplicate options are errors that list the valid ones.
+
+use crate::diag::Errors;
+use proc_macro2::TokenStream;
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::{Expr, ExprLit, Lit, Meta, Path, Token, parse_quote};
+
+/// One option a macro may accept.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Opt {
+    /// `crate = "path"`: where the `pycos` crate is.
+    Crate,
+    /// `virtual_clock` (or `virtual_clock = bool`): test on a virtual clock.
+    VirtualClock,
+}
+
+impl Opt {
+    const ALL: [Opt; 2] = [Opt::Crate, Opt::VirtualClock];
+
+    fn name(self) -> &'static str {
+        match self {
+            Opt::Crate => "crate",
+            Opt::VirtualClock => "virtual_clock",
+        }
+    }
+
+    fn usage(self) -> &'static str {
+        match self {
+            Opt::Crate => "`crate = \"path::to::pycos\"`",
+            Opt::VirtualClock => "`virtual_clock`",
+        }
+    }
+}
+
+/// The parsed options; absent ones have their default.
+#[derive(Default)]
+pub(crate) struct Options {
+    krate: Option<Path>,
+    pub(crate) virtual_clock: bool,
+}
+
+impl Options {
+    /// Parses `attr` for the macro `macro_name` (as the user writes it, e.g.
+    /// `#[task]`), which accepts the options `valid`.
+    pub(crate) fn parse(
+        attr: TokenStream,
+        macro_name: &str,
+        valid: &[Opt],
+        errors: &mut Errors,
+    ) -> Options {
+        let mut options = Options::default();
+        let parser = Punctuated::<Meta, Token![,]>::parse_terminated;
+        let Some(metas) = errors.take(parser.parse2(attr)) else {
+            return options;
+        };
+        let mut seen = Vec::new();
+        for meta in metas {
+            let name = meta.path();
+            let Some(opt) = Opt::ALL.into_iter().find(|o| name.is_ident(o.name())) else {
+                errors.spanned(name, unknown(name, macro_name, valid));
+                continue;
+            };
+            if !valid.contains(&opt) {
+                errors.spanned(name, unknown(name, macro_name, valid));
+            } else if seen.contains(&opt) {
+                errors.spanned(name, format!("duplicate option `{}`", opt.name()));
+            } else {
+                seen.push(opt);
+                options.set(opt, &meta, errors);
+            }
+        }
+        options
+    }
+
+    fn set(&mut self, opt: Opt, meta: &Meta, errors: &mut Errors) {
+        match (opt, meta) {
+            (Opt::Crate, Meta::NameValue(nv)) => match &nv.value {
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                }) => {
+                    self.krate = errors.take(s.parse::<Path>());
+                }
+                other => errors.spanned(other, "expected a string: `crate = \"path::to::pycos\"`"),
+            },
+            (Opt::VirtualClock, Meta::Path(_)) => self.virtual_clock = true,
+            (Opt::VirtualClock, Meta::NameValue(nv)) => match &nv.value {
+                Expr::Lit(ExprLit {
+                    lit: Lit::Bool(b), ..
+                }) => self.virtual_clock = b.value,
+                other => errors.spanned(other, "expected `true` or `false`"),
+            },
+            (opt, meta) => errors.spanned(meta, format!("expected {}", opt.usage())),
+        }
+    }
+
+    /// The path of the `pycos` crate in generated code: `::pycos` unless
+    /// overridden with `crate = "…"`.
+    pub(crate) fn krate(&self) -> Path {
+        self.krate.clone().unwrap_or_else(|| parse_quote!(::pycos))
+    }
+}
+
+fn unknown(name: &Path, macro_name: &str, valid: &[Opt]) -> String {
+    let name = crate::render::compact(name);
+    let list: Vec<_> = valid.iter().map(|o| o.usage()).collect();
+    format!(
+        "unknown option `{name}` for {macro_name}; valid options: {}",
+        list.join(", ")
+    )
+}
