@@ -198,21 +198,17 @@ impl<R> Task<R> {
     ///
     /// [`NotAlive`] if the task has ended.
     pub fn hot_swap<S>(&self, spec: TaskSpec<S>) -> Result<(), NotAlive> {
-        let swappable = self.header.lock().hot_swappable;
-        let erased = spec.erased;
-        let added = {
+        let swappable = {
             let mut state = self.header.lock();
             if state.outcome.is_some() {
-                false
-            } else {
-                state.interrupts.swap = Some((erased, false));
-                true
+                return Err(NotAlive);
             }
+            state.interrupts.swap = Some((spec.erased, false));
+            state.hot_swappable
         };
-        if !added {
-            return Err(NotAlive);
-        }
         self.header.interrupted.store(true, Ordering::Release);
+        // A task that is not swappable yet is not disturbed; it picks the
+        // swap up when it declares itself swappable.
         if swappable {
             use std::task::Wake;
             self.header.wake_by_ref();
