@@ -26,6 +26,9 @@ pub(crate) fn main(attr: TokenStream, item: TokenStream) -> TokenStream {
     };
     check_main(&item, &mut errors);
     if !errors.is_empty() {
+        // Re-emitted without `async`, so rustc does not add its own error.
+        let mut item = item;
+        item.sig.asyncness = None;
         return task::fail(item, errors);
     }
     let krate = options.krate();

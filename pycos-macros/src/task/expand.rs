@@ -7,7 +7,6 @@
 //! becomes
 //! ```text
 //! fn client_proc(server: Task, n: u32) -> ::pycos::TaskSpec<()> {
-//!     #[deny(unused_must_use)]
 //!     async fn __pycos_body(server: Task, n: u32, task: TaskCtx) { body' }
 //!     ::pycos::__private::assert_task_arg::<Task>();
 //!     ::pycos::__private::assert_task_arg::<u32>();
@@ -28,9 +27,13 @@ use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Attribute, Path};
 
-/// The task function. `strict` adds `#[deny(unused_must_use)]` to the body;
-/// it is off when other errors are reported, which would repeat them.
-pub(crate) fn task_fn(task: &TaskFn, krate: &Path, strict: bool) -> TokenStream {
+/// The task function.
+///
+/// Waits that are created but not awaited are rejected by the body checks
+/// (`misuse`), not by denying `unused_must_use` on the body: that lint would
+/// also turn an ignored `Result` (of `send`, say) into a hard error, which
+/// ordinary Rust code only warns about.
+pub(crate) fn task_fn(task: &TaskFn, krate: &Path) -> TokenStream {
     let TaskFn {
         attrs, vis, sig, ..
     } = task;
@@ -44,12 +47,15 @@ pub(crate) fn task_fn(task: &TaskFn, krate: &Path, strict: bool) -> TokenStream 
             quote!(#binding: #ty)
         }
     });
-    let conversions = task.args().filter(|arg| is_untyped_task(&arg.pat.ty)).map(|arg| {
-        let (binding, ty) = (&arg.binding, &arg.pat.ty);
-        quote!(let #binding: #ty = #krate::__private::IntoTask::into_task(#binding);)
-    });
+    let conversions = task
+        .args()
+        .filter(|arg| is_untyped_task(&arg.pat.ty))
+        .map(|arg| {
+            let (binding, ty) = (&arg.binding, &arg.pat.ty);
+            quote!(let #binding: #ty = #krate::__private::IntoTask::into_task(#binding);)
+        });
     let spec_ty = spec_type(&task.ret, krate);
-    let body_fn = body_fn(task, krate, strict);
+    let body_fn = body_fn(task, krate);
     let asserts = asserts(task, krate);
     let spec = spec_call(task, krate);
     quote! {
@@ -80,7 +86,7 @@ fn is_untyped_task(ty: &syn::Type) -> bool {
 }
 
 /// `async fn __pycos_body(...)`: the user's parameters and body.
-fn body_fn(task: &TaskFn, krate: &Path, strict: bool) -> TokenStream {
+fn body_fn(task: &TaskFn, krate: &Path) -> TokenStream {
     let sig = &task.sig;
     let (generics, output) = (&sig.generics, &sig.output);
     let where_clause = &generics.where_clause;
@@ -88,7 +94,6 @@ fn body_fn(task: &TaskFn, krate: &Path, strict: bool) -> TokenStream {
         Param::Ctx(ctx) => ctx.to_token_stream(),
         Param::Arg(arg) => arg.pat.to_token_stream(),
     });
-    let deny = strict.then(|| quote!(#[deny(unused_must_use)]));
     let lints = task.attrs.iter().filter(|attr| is_lint(attr));
     let mut body = task.body.clone();
     rewrite::interruption_points(&mut body, krate);
@@ -96,7 +101,6 @@ fn body_fn(task: &TaskFn, krate: &Path, strict: bool) -> TokenStream {
     let mut block = Group::new(Delimiter::Brace, quote!(#(#inner_attrs)* #(#stmts)*));
     block.set_span(body.brace_token.span.join());
     quote! {
-        #deny
         #(#lints)*
         async fn __pycos_body #generics (#(#params),*) #output #where_clause #block
     }

@@ -45,7 +45,7 @@ pub(crate) fn generate(task: &TaskFn, krate: &Path, mut errors: Errors) -> Token
     if !signature_ok {
         return fail(task.as_async_item(), errors);
     }
-    let tokens = expand::task_fn(task, krate, errors.is_empty());
+    let tokens = expand::task_fn(task, krate);
     match errors.finish() {
         Ok(()) => tokens,
         Err(error) => {

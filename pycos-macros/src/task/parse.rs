@@ -116,7 +116,8 @@ fn params(sig: &Signature) -> Vec<Param> {
 
 /// Whether `pat` is the plain binding `task` (or `mut task`).
 fn is_task_ident(pat: &Pat) -> bool {
-    matches!(pat, Pat::Ident(p) if p.ident == "task" && p.subpat.is_none())
+    // `_task` too: rustc suggests it when the body does not use the context.
+    matches!(pat, Pat::Ident(p) if (p.ident == "task" || p.ident == "_task") && p.subpat.is_none())
 }
 
 impl Ret {

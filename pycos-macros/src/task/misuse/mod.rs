@@ -81,6 +81,10 @@ impl<'ast> Visit<'ast> for Checker<'_> {
 
     fn visit_local(&mut self, local: &'ast Local) {
         let mut kind = Kind::Other;
+        if let (Pat::Wild(_), Some(init)) = (&local.pat, &local.init) {
+            // `let _ = task.sleep(1.0);` drops the wait as surely as `;`.
+            rules::statement(&init.expr, &self.scopes, self.errors);
+        }
         if let Some(init) = &local.init {
             self.visit_expr(&init.expr);
             if let Some((_, diverge)) = &init.diverge {

@@ -36,6 +36,7 @@ const LAZY: &[&str] = &[
     "monitor",
     "locate",
     "timeout",
+    "catch",
 ];
 
 /// Blocking std socket calls, as `Type::method` (optionally `std::net::`).

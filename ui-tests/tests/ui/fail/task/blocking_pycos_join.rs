@@ -1,0 +1,8 @@
+use pycos::prelude::*;
+
+#[task]
+fn joiner() {
+    Pycos::instance().join().unwrap();
+}
+
+fn main() {}

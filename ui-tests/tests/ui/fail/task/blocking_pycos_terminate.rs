@@ -1,0 +1,8 @@
+use pycos::prelude::*;
+
+#[task]
+fn terminator() {
+    Pycos::scheduler().unwrap().terminate().unwrap();
+}
+
+fn main() {}

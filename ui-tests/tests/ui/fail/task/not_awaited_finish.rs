@@ -1,0 +1,8 @@
+use pycos::prelude::*;
+
+#[task]
+fn waiter(other: Task) {
+    other.finish();
+}
+
+fn main() {}

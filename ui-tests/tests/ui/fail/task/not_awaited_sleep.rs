@@ -1,0 +1,8 @@
+use pycos::prelude::*;
+
+#[task]
+fn napper(task: TaskCtx) {
+    task.sleep(1.0);
+}
+
+fn main() {}

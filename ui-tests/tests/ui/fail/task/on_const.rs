@@ -1,0 +1,6 @@
+use pycos::prelude::*;
+
+#[task]
+const LIMIT: u32 = 10;
+
+fn main() {}

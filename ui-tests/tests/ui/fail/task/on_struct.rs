@@ -1,0 +1,8 @@
+use pycos::prelude::*;
+
+#[task]
+struct Server {
+    port: u16,
+}
+
+fn main() {}
