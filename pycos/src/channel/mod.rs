@@ -1,0 +1,261 @@
+//! [`Channel`]: named broadcast to subscribed tasks and channels (pycos'
+//! `Channel`).
+//!
+//! - `mod.rs` (here): the channel handle, its name and lifetime.
+//! - `table`: the per-scheduler name table: uniqueness, `locate`, `register`.
+//! - `subscribe`: [`Subscriber`], subscribing with cycle refusal.
+//! - `broadcast`: `send` and `deliver` through the hierarchy.
+//! - `transform`: applying a transform, containing its panics.
+//!
+//! A send takes a snapshot of the subscriber list (an `Arc` of a vector
+//! that subscriptions copy on write) and releases the channel's lock before
+//! calling anything, so user transforms and subscriber channels never run
+//! under it, and a broadcast to many subscribers clones only the message's
+//! `Arc`.
+
+mod broadcast;
+mod error;
+mod subscribe;
+mod table;
+mod transform;
+
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+pub use error::{ChannelError, Closed, NotSubscribed, SubscribeError};
+pub use subscribe::Subscriber;
+pub(crate) use table::Table;
+
+use crate::Msg;
+use crate::runtime::Shared;
+use crate::sync::waiters::{Waiters, wake_all};
+use transform::Transform;
+
+/// A named channel that broadcasts each message to all its subscribers:
+/// tasks, and other channels (which pass it on to theirs).
+///
+/// Names are unique among the live channels of a scheduler: creating a
+/// second channel with a taken name is an error.
+/// [`send`](Channel::send) returns at once; every current subscriber gets
+/// the message, in the order one sender sent them, sharing one payload.
+/// [`deliver`](Channel::deliver) can wait for subscribers and tells how many
+/// tasks the message reached across the hierarchy. An optional transform
+/// rewrites or drops messages. `Channel` is a cheap handle (clones are the
+/// same channel), compared and hashed by identity, usable from any thread.
+///
+/// # Examples
+///
+/// The pycos tutorial's channel (see `examples/src/bin/channel.rs`):
+///
+/// ```
+/// use pycos::prelude::*;
+///
+/// #[task]
+/// fn total(task: TaskCtx) -> f64 {
+///     let mut sum = 0.0;
+///     loop {
+///         let msg = task.receive().await;
+///         match msg.downcast_ref::<Option<f64>>() {
+///             Some(Some(x)) => sum += x,
+///             _ => return sum, // `None` ends the stream
+///         }
+///     }
+/// }
+///
+/// #[task]
+/// fn sum_over_a_channel() -> Result<(), Box<dyn std::error::Error>> {
+///     let channel = Channel::new("sum")?;
+///     let summer = Task::new(total());
+///     channel.subscribe(&summer).await?;
+///     for x in [1.5, 2.5] {
+///         channel.send(Some(x))?;
+///     }
+///     channel.send(None::<f64>)?;
+///     assert_eq!(summer.finish().await?, 4.0);
+///     Ok(())
+/// }
+/// # let sched = Pycos::new();
+/// # sched.spawn(sum_over_a_channel()).value()?;
+/// # sched.finish()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Channel {
+    inner: Arc<Inner>,
+}
+
+/// A channel's shared part; the scheduler's table refers to it weakly.
+pub(crate) struct Inner {
+    name: String,
+    sched: Arc<Shared>,
+    state: Mutex<State>,
+}
+
+struct State {
+    /// Copied on write, so that a send iterates a snapshot without the lock.
+    subscribers: Arc<Vec<Subscriber>>,
+    transform: Option<Transform>,
+    /// Deliverers waiting for more subscribers.
+    deliverers: Waiters,
+    closed: bool,
+    registered: bool,
+}
+
+impl Channel {
+    /// Creates a channel named `name` on the calling task's scheduler (the
+    /// process-wide one outside tasks). Leading characters that are not
+    /// alphanumeric are removed, with a warning, as in pycos.
+    ///
+    /// # Errors
+    ///
+    /// [`ChannelError::Duplicate`] if a live channel of the scheduler has
+    /// the name; [`ChannelError::InvalidName`] if nothing alphanumeric is
+    /// left of it.
+    pub fn new(name: &str) -> Result<Channel, ChannelError> {
+        Channel::create(name, None)
+    }
+
+    /// Creates a channel whose messages first go through `transform(name,
+    /// msg)`: it returns the message to send (the same or another), or
+    /// `None` to drop it. A transform that panics drops the message; the
+    /// panic is logged and the channel keeps working.
+    ///
+    /// # Errors
+    ///
+    /// As [`new`](Channel::new).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use pycos::prelude::*;
+    ///
+    /// #[task]
+    /// fn evens_only(task: TaskCtx) -> Result<(), Box<dyn std::error::Error>> {
+    ///     let evens = Channel::with_transform("evens", |_name, msg| {
+    ///         msg.downcast_ref::<u32>().is_some_and(|n| n % 2 == 0).then_some(msg)
+    ///     })?;
+    ///     evens.subscribe(&task).await?;
+    ///     for n in 1..=4_u32 {
+    ///         evens.send(n)?;
+    ///     }
+    ///     assert_eq!(task.receive().await.downcast_ref::<u32>(), Some(&2));
+    ///     assert_eq!(task.receive().await.downcast_ref::<u32>(), Some(&4));
+    ///     Ok(())
+    /// }
+    /// # let sched = Pycos::new();
+    /// # sched.spawn(evens_only()).value()?;
+    /// # sched.finish()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_transform<F>(name: &str, transform: F) -> Result<Channel, ChannelError>
+    where
+        F: Fn(&str, Msg) -> Option<Msg> + Send + Sync + 'static,
+    {
+        Channel::create(name, Some(Arc::new(transform)))
+    }
+
+    fn create(name: &str, transform: Option<Transform>) -> Result<Channel, ChannelError> {
+        let trimmed = name.trim_start_matches(|c: char| !c.is_alphanumeric());
+        if trimmed.is_empty() {
+            return Err(ChannelError::InvalidName(name.to_owned()));
+        }
+        if trimmed.len() != name.len() {
+            tracing::warn!(
+                name,
+                changed = trimmed,
+                "channel names begin with an alphanumeric character"
+            );
+        }
+        let sched = table::current_scheduler();
+        table::insert(&sched, trimmed, || Inner {
+            name: trimmed.to_owned(),
+            sched: sched.clone(),
+            state: Mutex::new(State {
+                subscribers: Arc::default(),
+                transform,
+                deliverers: Waiters::default(),
+                closed: false,
+                registered: false,
+            }),
+        })
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        crate::sync::lock(&self.inner.state)
+    }
+
+    /// The channel's name.
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// Replaces the transform (see [`with_transform`](Channel::with_transform)).
+    pub fn set_transform<F>(&self, transform: F)
+    where
+        F: Fn(&str, Msg) -> Option<Msg> + Send + Sync + 'static,
+    {
+        self.state().transform = Some(Arc::new(transform));
+    }
+
+    /// Removes the transform: messages pass unchanged.
+    pub fn clear_transform(&self) {
+        self.state().transform = None;
+    }
+
+    /// Closes the channel: subscribers are dropped, the name is freed (a new
+    /// channel may take it), waiting deliverers give up, and later sends
+    /// and subscriptions fail. Closing twice does nothing.
+    pub fn close(&self) {
+        let wakers = {
+            let mut state = self.state();
+            if state.closed {
+                return;
+            }
+            state.closed = true;
+            state.registered = false;
+            state.subscribers = Arc::default();
+            state.transform = None;
+            state.deliverers.notify_all()
+        };
+        table::remove(&self.inner);
+        wake_all(wakers);
+    }
+
+    /// Whether [`close`](Channel::close) was called.
+    pub fn is_closed(&self) -> bool {
+        self.state().closed
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        table::remove(self);
+    }
+}
+
+impl PartialEq for Channel {
+    fn eq(&self, other: &Channel) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+impl Eq for Channel {}
+
+impl Hash for Channel {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        Arc::as_ptr(&self.inner).hash(state);
+    }
+}
+
+impl fmt::Display for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.inner.name)
+    }
+}
+
+impl fmt::Debug for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Channel").field(&self.inner.name).finish()
+    }
+}

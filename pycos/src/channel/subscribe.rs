@@ -1,0 +1,188 @@
+//! Subscribing tasks and channels to a channel.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use super::{Channel, NotSubscribed, SubscribeError};
+use crate::sync::lock;
+use crate::sync::waiters::wake_all;
+use crate::{Task, TaskCtx};
+
+/// What can subscribe to a [`Channel`]: a task, or another channel (which
+/// passes each message on to its own subscribers).
+///
+/// `From` conversions let `channel.subscribe(&task)`,
+/// `channel.subscribe(&other_channel)` and, in a task,
+/// `channel.subscribe(&task)` with its [`TaskCtx`] read naturally.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Subscriber {
+    /// A task: it receives each message in its mailbox.
+    Task(Task),
+    /// A channel: each message is sent on through it (its transform, then
+    /// its subscribers).
+    Channel(Channel),
+}
+
+impl fmt::Display for Subscriber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Subscriber::Task(task) => write!(f, "task {task}"),
+            Subscriber::Channel(channel) => write!(f, "channel {channel}"),
+        }
+    }
+}
+
+impl<R> From<&Task<R>> for Subscriber {
+    fn from(task: &Task<R>) -> Subscriber {
+        Subscriber::Task(task.untyped())
+    }
+}
+
+impl<R> From<Task<R>> for Subscriber {
+    fn from(task: Task<R>) -> Subscriber {
+        Subscriber::Task(task.untyped())
+    }
+}
+
+impl From<&TaskCtx> for Subscriber {
+    fn from(task: &TaskCtx) -> Subscriber {
+        Subscriber::Task(task.handle())
+    }
+}
+
+impl From<&Channel> for Subscriber {
+    fn from(channel: &Channel) -> Subscriber {
+        Subscriber::Channel(channel.clone())
+    }
+}
+
+impl From<Channel> for Subscriber {
+    fn from(channel: Channel) -> Subscriber {
+        Subscriber::Channel(channel)
+    }
+}
+
+/// Held while a channel subscribes to a channel, so that two concurrent
+/// subscriptions cannot each pass the cycle check and together close a
+/// cycle. Task subscriptions, far more common, do not take it.
+static HIERARCHY: Mutex<()> = Mutex::new(());
+
+impl Channel {
+    /// Subscribes a task or a channel: it receives every message sent from
+    /// now on. Subscribing twice is the same as once. A wait, so that the
+    /// networked version can ask the channel's peer.
+    ///
+    /// # Errors
+    ///
+    /// [`SubscribeError::Cycle`] if a channel subscriber already passes
+    /// messages on to this channel (or is this channel);
+    /// [`SubscribeError::Closed`] if either channel is closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use pycos::prelude::*;
+    /// use pycos::channel::SubscribeError;
+    ///
+    /// #[task]
+    /// fn hierarchy(task: TaskCtx) -> Result<(), Box<dyn std::error::Error>> {
+    ///     let top = Channel::new("top")?;
+    ///     let team = Channel::new("team")?;
+    ///     top.subscribe(&team).await?;
+    ///     team.subscribe(&task).await?;
+    ///     assert!(matches!(team.subscribe(&top).await, Err(SubscribeError::Cycle { .. })));
+    ///     assert_eq!(top.deliver("all hands", 0, None).await?, 1);
+    ///     Ok(())
+    /// }
+    /// # let sched = Pycos::new();
+    /// # sched.spawn(hierarchy()).value()?;
+    /// # sched.finish()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn subscribe(&self, subscriber: impl Into<Subscriber>) -> Result<(), SubscribeError> {
+        self.add(subscriber.into())
+    }
+
+    /// Unsubscribes a task or channel: it gets no further messages.
+    ///
+    /// # Errors
+    ///
+    /// [`NotSubscribed`] if it was not subscribed.
+    pub async fn unsubscribe(
+        &self,
+        subscriber: impl Into<Subscriber>,
+    ) -> Result<(), NotSubscribed> {
+        let subscriber = subscriber.into();
+        let mut state = self.state();
+        let at = state
+            .subscribers
+            .iter()
+            .position(|s| *s == subscriber)
+            .ok_or(NotSubscribed)?;
+        Arc::make_mut(&mut state.subscribers).remove(at);
+        Ok(())
+    }
+
+    /// The current subscribers, in the order they subscribed.
+    pub fn subscribers(&self) -> Vec<Subscriber> {
+        self.state().subscribers.to_vec()
+    }
+
+    /// How many tasks and channels are subscribed directly.
+    pub fn subscriber_count(&self) -> usize {
+        self.state().subscribers.len()
+    }
+
+    fn add(&self, subscriber: Subscriber) -> Result<(), SubscribeError> {
+        let _hierarchy = matches!(subscriber, Subscriber::Channel(_)).then(|| lock(&HIERARCHY));
+        if let Subscriber::Channel(child) = &subscriber {
+            if child.is_closed() {
+                return Err(SubscribeError::Closed(child.name().to_owned()));
+            }
+            if child.reaches(self) {
+                return Err(SubscribeError::Cycle {
+                    channel: self.name().to_owned(),
+                    subscriber: child.name().to_owned(),
+                });
+            }
+        }
+        let wakers = {
+            let mut state = self.state();
+            if state.closed {
+                return Err(SubscribeError::Closed(self.name().to_owned()));
+            }
+            if !state.subscribers.contains(&subscriber) {
+                Arc::make_mut(&mut state.subscribers).push(subscriber);
+            }
+            // Deliverers waiting for subscribers count again.
+            state.deliverers.notify_all()
+        };
+        wake_all(wakers);
+        Ok(())
+    }
+
+    /// Whether messages sent to this channel reach `target` (or this is
+    /// `target`). Each channel's list is looked at under its own lock only,
+    /// one at a time.
+    fn reaches(&self, target: &Channel) -> bool {
+        let mut seen = HashSet::new();
+        let mut stack = vec![self.clone()];
+        while let Some(channel) = stack.pop() {
+            if channel == *target {
+                return true;
+            }
+            // By address: the set only needs identity (and a `Channel`
+            // key would look mutable to clippy through its mutex).
+            if !seen.insert(Arc::as_ptr(&channel.inner)) {
+                continue;
+            }
+            let subscribers = channel.state().subscribers.clone();
+            stack.extend(subscribers.iter().filter_map(|s| match s {
+                Subscriber::Channel(c) => Some(c.clone()),
+                Subscriber::Task(_) => None,
+            }));
+        }
+        false
+    }
+}
