@@ -1,3 +1,6 @@
 //! Ports of pycos' example programs, one binary each in `src/bin/`.
 //!
 //! Run one with `cargo run -p pycos-examples --bin <name>`.
+
+pub mod console;
+pub mod sha1;

@@ -12,13 +12,18 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use pycos::prelude::*;
 
 fn wall_clock() -> f64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
 }
 
 #[task]
 fn pycos_proc(n: u32, task: TaskCtx) {
     let secs = 0.5 + fastrand::f64() * 2.5;
-    println!("{:.6}: process {n} sleeping for {secs:.6} seconds", wall_clock());
+    println!(
+        "{:.6}: process {n} sleeping for {secs:.6} seconds",
+        wall_clock()
+    );
     task.sleep(secs).await;
     println!("{:.6}: process {n} terminating", wall_clock());
 }

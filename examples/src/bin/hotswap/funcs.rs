@@ -14,7 +14,11 @@ pub(crate) fn server_proc2(fname: &'static str, task: TaskCtx) {
         match task.receive().catch().await {
             Ok(msg) => {
                 let n = msg.downcast_ref::<u32>().copied().unwrap_or_default();
-                println!("  * {} received: {n},  {fname}={:.2}", *task, func(f64::from(n)));
+                println!(
+                    "  * {} received: {n},  {fname}={:.2}",
+                    *task,
+                    func(f64::from(n))
+                );
             }
             Err(Interrupt::HotSwap(swap)) if swap.name().starts_with("server_proc") => {
                 println!("\nreplacing with function: {}\n", swap.name());

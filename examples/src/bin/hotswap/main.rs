@@ -62,7 +62,9 @@ fn swap_server(server: &Task) {
 fn interactive(server: &Task, client: &Task) {
     let stdin = std::io::stdin();
     loop {
-        println!("Enter \"client\" to replace client\n\"server\" to replace server\n\"quit\" to exit: ");
+        println!(
+            "Enter \"client\" to replace client\n\"server\" to replace server\n\"quit\" to exit: "
+        );
         let mut line = String::new();
         match stdin.lock().read_line(&mut line) {
             Ok(0) | Err(_) => break,

@@ -1,0 +1,78 @@
+//! TLS on [`AsyncSocket`] with rustls, driven by the same non-blocking steps
+//! as plain sockets (`read_tls`/`write_tls` on the descriptor, waiting in the
+//! reactor when the kernel has nothing), so a handshake never blocks the
+//! scheduler.
+//!
+//! rustls was chosen over OpenSSL bindings because it is pure Rust, needs no
+//! system library, and separates the TLS state machine from I/O, which is
+//! exactly what a readiness-driven socket needs. The `ring` provider is named
+//! explicitly, so no process-wide default has to be installed. PEM files are
+//! parsed by rustls' own `pki-types` (no extra crate).
+//!
+//! pycos' model is kept: a server loads a certificate chain and key, and a
+//! client trusts the certificates in one PEM file (a self-signed or private
+//! CA). Unlike pycos, the client also checks the server's name: by default
+//! the IP address it connected to, or the name given to
+//! [`TlsClient::server_name`].
+//!
+//! - `config`: [`TlsServer`] and [`TlsClient`], loaded from PEM files;
+//! - `session`: the non-blocking handshake, read, write and flush steps.
+
+mod config;
+mod session;
+
+use std::fmt;
+use std::io;
+use std::sync::{Mutex, OnceLock};
+
+use rustls::Connection;
+
+pub use config::{TlsClient, TlsServer};
+pub(super) use session::{close_notify, flush, handshake, read, write};
+
+use super::TlsError;
+
+pub(super) fn session_error(err: rustls::Error) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, TlsError::from_rustls(err))
+}
+
+/// A socket's TLS settings (for `connect`/`accept`) and its session.
+#[derive(Default)]
+pub(super) struct TlsState {
+    pub(super) server: Option<TlsServer>,
+    pub(super) client: Option<TlsClient>,
+    session: OnceLock<Mutex<Connection>>,
+}
+
+impl TlsState {
+    pub(super) fn session(&self) -> Option<&Mutex<Connection>> {
+        self.session.get()
+    }
+
+    pub(super) fn is_active(&self) -> bool {
+        self.session.get().is_some()
+    }
+
+    /// Installs the session; a socket has at most one.
+    pub(super) fn begin(&self, conn: Connection) -> io::Result<&Mutex<Connection>> {
+        self.session.set(Mutex::new(conn)).map_err(|_| {
+            io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "TLS was already started on this socket",
+            )
+        })?;
+        self.session
+            .get()
+            .ok_or_else(|| io::Error::other("TLS session missing"))
+    }
+}
+
+impl fmt::Debug for TlsState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TlsState")
+            .field("server", &self.server.is_some())
+            .field("client", &self.client.is_some())
+            .field("active", &self.is_active())
+            .finish()
+    }
+}
