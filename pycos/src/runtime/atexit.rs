@@ -39,6 +39,8 @@ impl Hooks {
 
 impl std::fmt::Debug for Hooks {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Hooks").field("len", &self.hooks.len()).finish()
+        f.debug_struct("Hooks")
+            .field("len", &self.hooks.len())
+            .finish()
     }
 }

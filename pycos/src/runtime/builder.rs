@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::io;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex};
 
 use super::inject::Inject;
 use super::reactor::{Reactor, WAKER_TOKEN};
@@ -57,17 +57,17 @@ impl Builder {
     pub fn build(self) -> io::Result<Pycos> {
         let poll = mio::Poll::new()?;
         let unpark = mio::Waker::new(poll.registry(), WAKER_TOKEN)?;
-        let name = self.name.unwrap_or_else(|| {
-            format!("pycos-{}", NEXT_SCHEDULER.fetch_add(1, Ordering::Relaxed))
-        });
+        let name = self
+            .name
+            .unwrap_or_else(|| format!("pycos-{}", NEXT_SCHEDULER.fetch_add(1, Ordering::Relaxed)));
         let shared = Arc::new(Shared {
             name: name.clone(),
             inject: Inject::new(),
             unpark,
             thread: Mutex::new(None),
-            live: Mutex::new(0),
-            idle: Condvar::new(),
+            live: Default::default(),
             registry: Mutex::new(HashMap::new()),
+            channels: Mutex::default(),
             hooks: Mutex::default(),
         });
         let virtual_clock = self.virtual_clock;

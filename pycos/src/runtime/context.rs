@@ -5,8 +5,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use super::scheduler::Core;
 use super::Shared;
+use super::scheduler::Core;
 use crate::task::header::Header;
 
 pub(crate) const NO_SCHEDULER: &str = "pycos waits (timeouts, sleeps, I/O) must be awaited inside a pycos task: \

@@ -135,7 +135,9 @@ impl RunFlag {
 /// Locks, recovering from poisoning: the queue's invariants hold between
 /// statements, so a panic elsewhere cannot leave it half-updated.
 fn lock<T>(mutex: &Mutex<T>) -> impl std::ops::DerefMut<Target = T> + '_ {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(all(test, loom))]

@@ -14,12 +14,13 @@ mod builder;
 pub(crate) mod context;
 mod error;
 pub(crate) mod inject;
+mod live;
 pub(crate) mod reactor;
 pub(crate) mod scheduler;
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -28,10 +29,10 @@ pub use builder::Builder;
 pub use error::SchedulerError;
 pub(crate) use inject::RunFlag;
 
+use crate::IntoTimeout;
 use crate::task::header::Header;
 use crate::task::spec::ErasedSpec;
 use crate::task::{RegisterError, Task, TaskError, TaskSpec};
-use crate::IntoTimeout;
 use atexit::Hooks;
 use inject::{Inject, Pushed};
 
@@ -52,14 +53,17 @@ pub(crate) struct Shared {
     unpark: mio::Waker,
     thread: Mutex<Option<JoinHandle<()>>>,
     /// Live non-daemon tasks; `join` waits for zero.
-    live: Mutex<usize>,
-    idle: Condvar,
+    live: live::Live,
     registry: Mutex<HashMap<String, Task>>,
+    /// Live channels by name (pycos' channel table), for uniqueness and `Channel::locate`.
+    pub(crate) channels: Mutex<crate::channel::Table>,
     hooks: Mutex<Hooks>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Shared {
@@ -87,19 +91,15 @@ impl Shared {
     }
 
     pub(crate) fn daemon_changed(&self, daemon: bool) {
-        let mut live = lock(&self.live);
         if daemon {
-            *live = live.saturating_sub(1);
-            if *live == 0 {
-                self.idle.notify_all();
-            }
+            self.live.ended();
         } else {
-            *live += 1;
+            self.live.started();
         }
     }
 
     fn task_started(&self) {
-        *lock(&self.live) += 1;
+        self.live.started();
     }
 
     /// Records a task's end and tells everyone who waits for it. Any thread.
@@ -114,7 +114,7 @@ impl Shared {
                 registry.remove(name);
             }
         }
-        ended.notify(&Task::from_header(header.clone()));
+        ended.notify(header);
     }
 
     pub(crate) fn register(&self, name: &str, task: &Task) -> Result<(), RegisterError> {
@@ -135,20 +135,7 @@ impl Shared {
 
     /// Waits until no non-daemon task is alive; `false` on timeout.
     fn wait_idle(&self, limit: Option<Duration>) -> bool {
-        let live = lock(&self.live);
-        match limit {
-            None => {
-                drop(self.idle.wait_while(live, |n| *n > 0));
-                true
-            }
-            Some(limit) => {
-                let (live, _) = self
-                    .idle
-                    .wait_timeout_while(live, limit, |n| *n > 0)
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
-                *live == 0
-            }
-        }
+        self.live.wait_idle(limit)
     }
 }
 
@@ -179,7 +166,7 @@ impl Shared {
 /// ```
 #[derive(Clone)]
 pub struct Pycos {
-    shared: Arc<Shared>,
+    pub(crate) shared: Arc<Shared>,
 }
 
 static INSTANCE: Mutex<Option<Pycos>> = Mutex::new(None);
@@ -258,7 +245,10 @@ impl Pycos {
         } else if let Some(Injected::Spawn(header, _)) =
             self.shared.inject(Injected::Spawn(header.clone(), erased))
         {
-            tracing::warn!(scheduler = self.name(), "task created on a stopped scheduler");
+            tracing::warn!(
+                scheduler = self.name(),
+                "task created on a stopped scheduler"
+            );
             self.shared.end_task(&header, Err(TaskError::Terminated));
         }
         Task::from_header(header)
@@ -360,7 +350,10 @@ impl Pycos {
             }
         }
         let mut instance = lock(&INSTANCE);
-        if instance.as_ref().is_some_and(|i| Arc::ptr_eq(&i.shared, &self.shared)) {
+        if instance
+            .as_ref()
+            .is_some_and(|i| Arc::ptr_eq(&i.shared, &self.shared))
+        {
             *instance = None;
         }
     }
@@ -382,6 +375,8 @@ impl Eq for Pycos {}
 
 impl fmt::Debug for Pycos {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Pycos").field("name", &self.shared.name).finish()
+        f.debug_struct("Pycos")
+            .field("name", &self.shared.name)
+            .finish()
     }
 }

@@ -26,7 +26,6 @@ pub(crate) const WAKER_TOKEN: Token = Token(usize::MAX);
 
 /// Which readiness an I/O operation waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(dead_code, reason = "used by the I/O types")]
 pub(crate) enum Direction {
     Read,
     Write,
@@ -60,7 +59,6 @@ pub(crate) struct Reactor {
     slots: RefCell<Slab<IoSlot>>,
 }
 
-#[allow(dead_code, reason = "used by the I/O types")]
 impl Reactor {
     pub(crate) fn new(poll: mio::Poll) -> Reactor {
         Reactor {
@@ -71,9 +69,21 @@ impl Reactor {
     }
 
     /// Registers `source` for `interest`; gives the slot key.
-    pub(crate) fn register(&self, source: &mut impl Source, interest: Interest) -> io::Result<usize> {
+    pub(crate) fn register(
+        &self,
+        source: &mut impl Source,
+        interest: Interest,
+    ) -> io::Result<usize> {
         let key = self.slots.borrow_mut().insert(IoSlot::default());
-        let registered = self.poll.borrow().registry().register(source, Token(key), interest);
+        let poll = self.poll.borrow();
+        let mut registered = poll.registry().register(source, Token(key), interest);
+        if matches!(&registered, Err(err) if err.kind() == io::ErrorKind::AlreadyExists) {
+            // The descriptor is still in the poller under a slot its previous
+            // owner could not release (it was dropped off this thread, or
+            // handed its descriptor to a new owner): take it over.
+            registered = poll.registry().reregister(source, Token(key), interest);
+        }
+        drop(poll);
         if let Err(err) = registered {
             self.slots.borrow_mut().remove(key);
             return Err(err);
@@ -97,7 +107,12 @@ impl Reactor {
 
     /// Ready when the source is ready in `direction`; otherwise remembers the
     /// waker for the next readiness edge.
-    pub(crate) fn poll_ready(&self, key: usize, direction: Direction, cx: &mut Context<'_>) -> Poll<()> {
+    pub(crate) fn poll_ready(
+        &self,
+        key: usize,
+        direction: Direction,
+        cx: &mut Context<'_>,
+    ) -> Poll<()> {
         let mut slots = self.slots.borrow_mut();
         let Some(slot) = slots.get_mut(key) else {
             return Poll::Ready(());

@@ -54,13 +54,18 @@ impl TaskCtx {
     /// # Examples
     ///
     /// ```
-    /// #[pycos::test]
-    /// async fn echo(task: TaskCtx) {
+    /// use pycos::prelude::*;
+    ///
+    /// #[task]
+    /// fn echo(task: TaskCtx) -> &'static str {
     ///     task.send("hi").unwrap();
     ///     let msg = task.receive().await;
-    ///     assert_eq!(msg.downcast_ref::<&str>(), Some(&"hi"));
+    ///     *msg.downcast_ref::<&str>().unwrap()
     /// }
-    /// # fn main() {}
+    ///
+    /// let sched = Pycos::new();
+    /// assert_eq!(sched.spawn(echo()).value().unwrap(), "hi");
+    /// sched.finish().unwrap();
     /// ```
     pub fn receive(&self) -> Receive {
         Receive::new(self.header().clone())
@@ -126,7 +131,7 @@ impl TaskCtx {
     /// [`RegisterError`] when the name is taken or invalid.
     pub fn register(&self, name: &str) -> Result<(), RegisterError> {
         self.header().sched.register(name, &self.task)?;
-        self.header().lock().names.push(name.to_owned());
+        self.header().lock().rare().names.push(name.to_owned());
         Ok(())
     }
 
@@ -137,10 +142,11 @@ impl TaskCtx {
     /// [`RegisterError::NotRegistered`] if the task is not registered so.
     pub fn unregister(&self, name: &str) -> Result<(), RegisterError> {
         let mut state = self.header().lock();
-        let Some(at) = state.names.iter().position(|n| n == name) else {
+        let names = &mut state.rare().names;
+        let Some(at) = names.iter().position(|n| n == name) else {
             return Err(RegisterError::NotRegistered(name.to_owned()));
         };
-        state.names.remove(at);
+        names.remove(at);
         drop(state);
         self.header().sched.unregister(name);
         Ok(())

@@ -117,7 +117,11 @@ pub struct SendError(pub Msg);
 
 impl fmt::Display for SendError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "task has ended; message ({}) not sent", self.0.type_name())
+        write!(
+            f,
+            "task has ended; message ({}) not sent",
+            self.0.type_name()
+        )
     }
 }
 
@@ -173,7 +177,10 @@ impl fmt::Display for RegisterError {
         match self {
             RegisterError::Taken(name) => write!(f, "name {name:?} is registered by another task"),
             RegisterError::InvalidName(name) => {
-                write!(f, "invalid task name {name:?}: must be non-empty and not start with '^'")
+                write!(
+                    f,
+                    "invalid task name {name:?}: must be non-empty and not start with '^'"
+                )
             }
             RegisterError::NotRegistered(name) => {
                 write!(f, "task is not registered as {name:?}")

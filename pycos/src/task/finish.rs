@@ -34,17 +34,17 @@ impl<R: Any + Send + Sync + Clone> Future for Finish<R> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut state = self.header.lock();
         if let Some(outcome) = &state.outcome {
-            return Poll::Ready(convert(outcome.clone()));
+            return Poll::Ready(convert(outcome.get()));
         }
-        if !state.finish_waiters.iter().any(|w| w.will_wake(cx.waker())) {
-            state.finish_waiters.push(cx.waker().clone());
-        }
+        state.rare().finish_waiters.add(cx.waker());
         Poll::Pending
     }
 }
 
 impl<R> std::fmt::Debug for Finish<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Finish").field("task", &self.header.id).finish()
+        f.debug_struct("Finish")
+            .field("task", &self.header.id)
+            .finish()
     }
 }

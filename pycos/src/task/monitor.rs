@@ -17,16 +17,19 @@ use crate::Msg;
 ///     panic!("boom");
 /// }
 ///
-/// #[pycos::test]
-/// async fn watch(task: TaskCtx) {
+/// #[task]
+/// fn watch(task: TaskCtx) -> bool {
 ///     let child = Task::new(fails());
 ///     task.monitor(&child).await.unwrap(); // the child has not run yet
 ///     let msg = task.receive().await;
 ///     let status = msg.downcast_ref::<MonitorStatus>().unwrap();
-///     assert_eq!(status.task, child);
-///     assert!(matches!(&status.result, Err(TaskError::Panicked(text)) if text == "boom"));
+///     status.task == child
+///         && matches!(&status.result, Err(TaskError::Panicked(text)) if text == "boom")
 /// }
-/// # fn main() {}
+///
+/// let sched = Pycos::new();
+/// assert!(sched.spawn(watch()).value().unwrap());
+/// sched.finish().unwrap();
 /// ```
 #[derive(Debug, Clone)]
 pub struct MonitorStatus {

@@ -5,6 +5,9 @@ use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use pin_project_lite::pin_project;
 
 use super::{TaskCtx, TaskError};
 use crate::Msg;
@@ -50,14 +53,41 @@ pub(crate) trait ErasedSpec: Send {
     fn start(self: Box<Self>, ctx: TaskCtx) -> TaskFuture;
 }
 
-struct Typed<A, F, Out, R> {
-    name: &'static str,
-    args: A,
-    start: F,
-    finish: fn(Out) -> Result<R, TaskError>,
+pin_project! {
+    /// A spec, and then — in the same allocation — the task body it starts.
+    ///
+    /// Starting a task turns the spec's box into the body's box in place
+    /// instead of allocating a second one: one allocation fewer per spawn,
+    /// and the body's result is turned into a message here rather than in
+    /// a wrapping `async` block (together about 8 % of the spawn
+    /// benchmark's time: `malloc`/`free` were a quarter of its samples).
+    struct Typed<A, F, Fut: Future, R> {
+        finish: fn(Fut::Output) -> Result<R, TaskError>,
+        #[pin]
+        stage: Stage<A, F, Fut>,
+    }
 }
 
-impl<A, F, Fut, R> ErasedSpec for Typed<A, F, Fut::Output, R>
+pin_project! {
+    #[project = StageProj]
+    enum Stage<A, F, Fut> {
+        // The name is only needed before the start (the header has it).
+        Spec { name: &'static str, args: A, start: F },
+        Running { #[pin] body: Fut },
+        Done,
+    }
+}
+
+// SAFETY: `Typed` is `Send` in its `Spec` stage, where it holds only the
+// `Send` arguments `A` and starter `F` (bounds of the only constructor,
+// `TaskSpec::with_finish`). The possibly non-`Send` body `Fut` exists only
+// after `ErasedSpec::start`, which consumes the box and returns it as a
+// `TaskFuture` — a `dyn Future` without `Send` that stays on the scheduler
+// thread. No `Typed` past the `Spec` stage is reachable as a `dyn ErasedSpec`
+// or any other `Send` type.
+unsafe impl<A: Send, F: Send, Fut: Future, R> Send for Typed<A, F, Fut, R> {}
+
+impl<A, F, Fut, R> ErasedSpec for Typed<A, F, Fut, R>
 where
     A: Send + 'static,
     F: FnOnce(A, TaskCtx) -> Fut + Send + 'static,
@@ -65,21 +95,44 @@ where
     R: Send + Sync + 'static,
 {
     fn name(&self) -> &'static str {
-        self.name
+        match &self.stage {
+            Stage::Spec { name, .. } => name,
+            Stage::Running { .. } | Stage::Done => "",
+        }
     }
 
     fn args(&self) -> &(dyn Any + Send) {
-        &self.args
+        match &self.stage {
+            Stage::Spec { args, .. } => args,
+            // Only a spec that has not started is reachable as `ErasedSpec`.
+            Stage::Running { .. } | Stage::Done => &(),
+        }
     }
 
-    fn start(self: Box<Self>, ctx: TaskCtx) -> TaskFuture {
-        let Typed {
-            args,
-            start,
-            finish,
-            ..
-        } = *self;
-        Box::pin(async move { finish(start(args, ctx).await).map(Msg::new) })
+    fn start(mut self: Box<Self>, ctx: TaskCtx) -> TaskFuture {
+        // Not pinned yet: the stage may still move.
+        if let Stage::Spec { args, start, .. } = std::mem::replace(&mut self.stage, Stage::Done) {
+            self.stage = Stage::Running {
+                body: start(args, ctx),
+            };
+        }
+        Box::into_pin(self)
+    }
+}
+
+impl<A, F, Fut: Future, R: Send + Sync + 'static> Future for Typed<A, F, Fut, R> {
+    type Output = Result<Msg, TaskError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        let StageProj::Running { body } = this.stage.as_mut().project() else {
+            panic!("a task body polled before its start or after its end");
+        };
+        let output = std::task::ready!(body.poll(cx));
+        // The body is dropped here, as a finished `async` block drops its
+        // locals, before the result goes out.
+        this.stage.set(Stage::Done);
+        Poll::Ready((this.finish)(output).map(Msg::new))
     }
 }
 
@@ -111,11 +164,9 @@ impl<R: Send + Sync + 'static> TaskSpec<R> {
         Fut: Future + 'static,
     {
         TaskSpec {
-            erased: Box::new(Typed {
-                name,
-                args,
-                start,
+            erased: Box::new(Typed::<A, F, Fut, R> {
                 finish,
+                stage: Stage::Spec { name, args, start },
             }),
             _output: PhantomData,
         }
@@ -144,6 +195,8 @@ impl<R> TaskSpec<R> {
 
 impl<R> fmt::Debug for TaskSpec<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TaskSpec").field("name", &self.name()).finish_non_exhaustive()
+        f.debug_struct("TaskSpec")
+            .field("name", &self.name())
+            .finish_non_exhaustive()
     }
 }

@@ -5,7 +5,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use super::header::Header;
+use super::header::{Header, Suspension};
 use crate::Msg;
 
 /// The wait made by [`TaskCtx::suspend`](crate::TaskCtx::suspend): ends with
@@ -33,26 +33,32 @@ impl Future for Suspend {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Msg> {
         let this = self.get_mut();
         let mut state = this.header.lock();
-        if this.waiting {
-            if let Some(update) = state.update.take() {
-                this.waiting = false;
-                return Poll::Ready(update);
-            }
-        } else {
-            state.update = None;
+        if !this.waiting {
+            // An update left by an earlier, abandoned suspension is stale.
+            state.suspension = Suspension::Idle;
             this.waiting = true;
         }
-        state.suspender = Some(cx.waker().clone());
-        Poll::Pending
+        match &mut state.suspension {
+            Suspension::Resumed(_) => {
+                let Suspension::Resumed(update) = std::mem::take(&mut state.suspension) else {
+                    unreachable!("matched just above");
+                };
+                this.waiting = false;
+                Poll::Ready(update)
+            }
+            Suspension::Waiting(waker) if waker.will_wake(cx.waker()) => Poll::Pending,
+            slot => {
+                *slot = Suspension::Waiting(cx.waker().clone());
+                Poll::Pending
+            }
+        }
     }
 }
 
 impl Drop for Suspend {
     fn drop(&mut self) {
         if self.waiting {
-            let mut state = self.header.lock();
-            state.suspender = None;
-            state.update = None;
+            self.header.lock().suspension = Suspension::Idle;
         }
     }
 }

@@ -24,14 +24,20 @@ pub(crate) use timers::{TimerKey, Timers};
 /// # Examples
 ///
 /// ```
-/// #[pycos::test(virtual_clock)]
-/// async fn clock_jumps(task: TaskCtx) {
+/// use pycos::prelude::*;
+///
+/// #[task]
+/// fn clock_jumps(task: TaskCtx) -> f64 {
 ///     let before = pycos::time::now().unwrap();
-///     task.sleep(100.0).await;
-///     let after = pycos::time::now().unwrap();
-///     assert!(after - before >= 100.0);
+///     task.sleep(100.0).await; // no real time on a virtual clock
+///     pycos::time::now().unwrap() - before
 /// }
-/// # fn main() {}
+///
+/// let sched = Pycos::builder().virtual_clock(true).build()?;
+/// assert!(sched.spawn(clock_jumps()).value()? >= 100.0);
+/// sched.finish()?;
+/// assert_eq!(pycos::time::now(), None); // not on a scheduler thread
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn now() -> Option<f64> {
     crate::runtime::context::with_core(|core| core.clock.now() as f64 / 1e9)

@@ -23,8 +23,10 @@ pin_project! {
     pub struct Timeout<F> {
         #[pin]
         inner: F,
-        limit: Option<Duration>,
-        deadline: Option<u64>,
+        // Nanoseconds, `u64::MAX` for none: 8 bytes each instead of 16 (a
+        // million sleeping tasks each hold one of these).
+        limit: u64,
+        deadline: u64,
         timer: Option<TimerKey>,
     }
 
@@ -37,12 +39,15 @@ pin_project! {
     }
 }
 
+/// No limit, or no deadline yet.
+const UNSET: u64 = u64::MAX;
+
 impl<F> Timeout<F> {
     pub(crate) fn new(inner: F, limit: Option<Duration>) -> Timeout<F> {
         Timeout {
             inner,
-            limit,
-            deadline: None,
+            limit: limit.map_or(UNSET, as_nanos),
+            deadline: UNSET,
             timer: None,
         }
     }
@@ -59,14 +64,16 @@ impl<F: Future> Future for Timeout<F> {
             }
             return Poll::Ready(Some(value));
         }
-        let Some(limit) = *this.limit else {
+        let limit = *this.limit;
+        if limit == UNSET {
             return Poll::Pending;
-        };
+        }
         let expired = with_core(|core| {
             let now = core.clock.now();
-            let deadline = *this
-                .deadline
-                .get_or_insert_with(|| now.saturating_add(as_nanos(limit)));
+            if *this.deadline == UNSET {
+                *this.deadline = now.saturating_add(limit);
+            }
+            let deadline = *this.deadline;
             let mut timers = core.timers.borrow_mut();
             if now >= deadline {
                 if let Some(key) = this.timer.take() {

@@ -1,23 +1,36 @@
-//! The timer queue: a binary heap of deadlines with lazy deletion.
+//! The timer queue: deadlines bucketed by tick, a small heap per bucket,
+//! lazy deletion.
 //!
-//! Insert is O(log n); cancel is O(1) (the entry is freed from a slab and its
-//! heap node is skipped when it surfaces, recognised by a sequence number that
-//! is never reused); firing is O(log n) per timer. A heap (rather than a
-//! timing wheel) keeps exact deadlines, which the virtual clock needs to jump
-//! precisely, and stays cheap with a million pending timers: 24 bytes of heap
-//! node plus a slab entry each.
+//! Deadlines are grouped into buckets of [`TICK`] nanoseconds (about a
+//! millisecond) in a `BTreeMap`; inside a bucket a binary heap orders them
+//! exactly, by deadline and then by arming order. Insert is a map lookup
+//! among the few live buckets plus a push onto one small heap; firing pops
+//! the first bucket. Cancel is O(1): the entry is freed from a slab and its
+//! heap node is skipped when it surfaces, recognised by a sequence number
+//! that is never reused.
+//!
+//! Why not one heap: with a million random timers a single 24 MB heap made
+//! every push and pop walk 20 levels of cache misses (`BinaryHeap::pop` was
+//! 8 % of the random-timers benchmark's samples); buckets of a few thousand
+//! nodes stay in cache and cut the levels to about 12. Why not a timing
+//! wheel: deadlines stay exact, which the virtual clock needs to jump
+//! precisely, and order among equal deadlines stays first-armed first.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BTreeMap, BinaryHeap};
+use std::num::NonZeroU64;
 use std::task::Waker;
 
-use slab::Slab;
+/// Bucket width in clock units (nanoseconds): 2^20 ns ≈ 1.05 ms.
+const TICK_SHIFT: u32 = 20;
 
-/// Identifies one armed timer, for cancelling or re-arming it.
+/// Identifies one armed timer, for cancelling or re-arming it. The
+/// sequence number is never zero, so an `Option<TimerKey>` (held by every
+/// pending `Timeout`) takes 16 bytes rather than 24.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct TimerKey {
     slot: usize,
-    seq: u64,
+    seq: NonZeroU64,
 }
 
 #[derive(Debug)]
@@ -26,27 +39,39 @@ struct Entry {
     waker: Waker,
 }
 
+/// A heap node: deadline, arming order, slab slot.
+type Node = Reverse<(u64, u64, usize)>;
+
 #[derive(Debug, Default)]
 pub(crate) struct Timers {
-    heap: BinaryHeap<Reverse<(u64, u64, usize)>>,
-    entries: Slab<Entry>,
+    buckets: BTreeMap<u64, BinaryHeap<Node>>,
+    /// Emptied bucket heaps, kept for their capacity.
+    spare: Vec<BinaryHeap<Node>>,
+    entries: Entries,
     next_seq: u64,
 }
 
 impl Timers {
     /// Arms a timer that wakes `waker` at `deadline`.
     pub(crate) fn insert(&mut self, deadline: u64, waker: Waker) -> TimerKey {
-        let seq = self.next_seq;
         self.next_seq += 1;
+        let seq = self.next_seq;
         let slot = self.entries.insert(Entry { seq, waker });
-        self.heap.push(Reverse((deadline, seq, slot)));
-        TimerKey { slot, seq }
+        let spare = &mut self.spare;
+        self.buckets
+            .entry(deadline >> TICK_SHIFT)
+            .or_insert_with(|| spare.pop().unwrap_or_default())
+            .push(Reverse((deadline, seq, slot)));
+        TimerKey {
+            slot,
+            seq: NonZeroU64::new(seq).expect("sequence numbers start at 1"),
+        }
     }
 
     /// Replaces the waker of an armed timer (a future polled with a new waker).
     pub(crate) fn set_waker(&mut self, key: TimerKey, waker: &Waker) {
         if let Some(entry) = self.entries.get_mut(key.slot) {
-            if entry.seq == key.seq && !entry.waker.will_wake(waker) {
+            if entry.seq == key.seq.get() && !entry.waker.will_wake(waker) {
                 entry.waker = waker.clone();
             }
         }
@@ -54,43 +79,124 @@ impl Timers {
 
     /// Disarms a timer; a key that already fired is ignored.
     pub(crate) fn cancel(&mut self, key: TimerKey) {
-        if self.entries.get(key.slot).is_some_and(|e| e.seq == key.seq) {
+        if self
+            .entries
+            .get(key.slot)
+            .is_some_and(|e| e.seq == key.seq.get())
+        {
             self.entries.remove(key.slot);
         }
         if self.entries.is_empty() {
-            self.heap.clear();
+            while let Some((_, heap)) = self.buckets.pop_first() {
+                self.recycle(heap);
+            }
         }
     }
 
     /// The earliest live deadline.
     pub(crate) fn next_deadline(&mut self) -> Option<u64> {
-        while let Some(Reverse((deadline, seq, slot))) = self.heap.peek().copied() {
-            if self.is_live(seq, slot) {
-                return Some(deadline);
+        loop {
+            let mut first = self.buckets.first_entry()?;
+            let heap = first.get_mut();
+            while let Some(&Reverse((deadline, seq, slot))) = heap.peek() {
+                if is_live(&self.entries, seq, slot) {
+                    return Some(deadline);
+                }
+                heap.pop();
             }
-            self.heap.pop();
+            let heap = first.remove();
+            self.recycle(heap);
         }
-        None
     }
 
     /// Wakes every timer due at `now`; returns how many fired.
     pub(crate) fn fire(&mut self, now: u64) -> usize {
         let mut fired = 0;
-        while let Some(Reverse((deadline, seq, slot))) = self.heap.peek().copied() {
-            if deadline > now {
+        while let Some(mut first) = self.buckets.first_entry() {
+            if *first.key() > now >> TICK_SHIFT {
                 break;
             }
-            self.heap.pop();
-            if self.is_live(seq, slot) {
-                self.entries.remove(slot).waker.wake();
-                fired += 1;
+            let heap = first.get_mut();
+            while let Some(&Reverse((deadline, seq, slot))) = heap.peek() {
+                if deadline > now {
+                    return fired;
+                }
+                heap.pop();
+                if is_live(&self.entries, seq, slot) {
+                    if let Some(entry) = self.entries.remove(slot) {
+                        entry.waker.wake();
+                        fired += 1;
+                    }
+                }
             }
+            let heap = first.remove();
+            self.recycle(heap);
         }
         fired
     }
 
-    fn is_live(&self, seq: u64, slot: usize) -> bool {
-        self.entries.get(slot).is_some_and(|e| e.seq == seq)
+    fn recycle(&mut self, mut heap: BinaryHeap<Node>) {
+        const KEEP: usize = 16;
+        if self.spare.len() < KEEP {
+            heap.clear();
+            self.spare.push(heap);
+        }
+    }
+}
+
+fn is_live(entries: &Entries, seq: u64, slot: usize) -> bool {
+    entries.get(slot).is_some_and(|e| e.seq == seq)
+}
+
+/// The armed timers' wakers, by slot. A `Slab<Entry>` takes 32 bytes a
+/// slot (its vacant/occupied tag does not fit in the entry); here a
+/// vacant slot is `None` in the waker's niche, 24 bytes, with the free
+/// slots listed apart.
+#[derive(Debug, Default)]
+struct Entries {
+    slots: Vec<Option<Entry>>,
+    free: Vec<usize>,
+    len: usize,
+}
+
+impl Entries {
+    fn insert(&mut self, entry: Entry) -> usize {
+        self.len += 1;
+        match self.free.pop() {
+            Some(slot) => {
+                self.slots[slot] = Some(entry);
+                slot
+            }
+            None => {
+                self.slots.push(Some(entry));
+                self.slots.len() - 1
+            }
+        }
+    }
+
+    fn get(&self, slot: usize) -> Option<&Entry> {
+        self.slots.get(slot)?.as_ref()
+    }
+
+    fn get_mut(&mut self, slot: usize) -> Option<&mut Entry> {
+        self.slots.get_mut(slot)?.as_mut()
+    }
+
+    /// Frees an occupied slot; `None` if it was vacant.
+    fn remove(&mut self, slot: usize) -> Option<Entry> {
+        let entry = self.slots.get_mut(slot)?.take()?;
+        self.len -= 1;
+        if self.len == 0 {
+            self.slots.clear();
+            self.free.clear();
+        } else {
+            self.free.push(slot);
+        }
+        Some(entry)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
     }
 }
 
@@ -106,6 +212,30 @@ mod tests {
         fn wake(self: Arc<Self>) {
             self.0.fetch_add(1, Ordering::SeqCst);
         }
+    }
+
+    #[test]
+    fn equal_deadlines_fire_in_arming_order_across_buckets() {
+        use std::sync::Mutex;
+        struct Record(usize, Arc<Mutex<Vec<usize>>>);
+        impl Wake for Record {
+            fn wake(self: Arc<Self>) {
+                self.1.lock().unwrap().push(self.0);
+            }
+        }
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let mut timers = Timers::default();
+        let tick = 1_u64 << super::TICK_SHIFT;
+        let deadlines = [3 * tick + 5, tick, 3 * tick + 5, 3 * tick, 10 * tick];
+        for (i, deadline) in deadlines.into_iter().enumerate() {
+            timers.insert(deadline, Waker::from(Arc::new(Record(i, order.clone()))));
+        }
+        assert_eq!(timers.next_deadline(), Some(tick));
+        assert_eq!(timers.fire(3 * tick + 4), 2);
+        assert_eq!(timers.next_deadline(), Some(3 * tick + 5));
+        assert_eq!(timers.fire(u64::MAX), 3);
+        assert_eq!(*order.lock().unwrap(), [1, 3, 0, 2, 4]);
+        assert_eq!(timers.next_deadline(), None);
     }
 
     #[test]
