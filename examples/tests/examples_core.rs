@@ -7,15 +7,31 @@ use std::process::{Command, Output, Stdio};
 
 fn run(bin: &str, args: &[&str], stdin: &str, virtual_clock: bool) -> String {
     let mut cmd = Command::new(bin);
-    cmd.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     if virtual_clock {
         cmd.env("PYCOS_CLOCK", "virtual");
     }
     let mut child = cmd.spawn().expect("example starts");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    let Output { status, stdout, stderr } = child.wait_with_output().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = child.wait_with_output().unwrap();
     let stdout = String::from_utf8(stdout).unwrap();
-    assert!(status.success(), "{bin} failed: {}\n{stdout}", String::from_utf8_lossy(&stderr));
+    assert!(
+        status.success(),
+        "{bin} failed: {}\n{stdout}",
+        String::from_utf8_lossy(&stderr)
+    );
     stdout
 }
 
@@ -54,10 +70,15 @@ fn client_server_delivers_thirty_messages_in_order() {
             .filter(|s| !s.is_empty())
             .map(|s| s.parse().unwrap())
             .collect();
-        let [id, client, msg] = nums[..] else { panic!("bad line {line:?}") };
+        let [id, client, msg] = nums[..] else {
+            panic!("bad line {line:?}")
+        };
         assert!(line.starts_with("Received msg_id "));
         assert_eq!(id as usize, k + 1, "msg_id runs 1..30 in order");
-        assert_eq!(msg, next_per_client[client as usize], "client {client} in order");
+        assert_eq!(
+            msg, next_per_client[client as usize],
+            "client {client} in order"
+        );
         next_per_client[client as usize] += 1;
     }
     assert_eq!(next_per_client, [3; 10]);
@@ -69,7 +90,10 @@ fn hotswap_script_swaps_both_and_declines_one() {
     assert!(out.contains("now runs client_proc2"), "{out}");
     assert!(out.contains("new function: server_proc2"), "{out}");
     assert!(out.contains("now runs server_proc2"), "{out}");
-    assert!(out.contains("** ignoring hot swap function client_proc2"), "{out}");
+    assert!(
+        out.contains("** ignoring hot swap function client_proc2"),
+        "{out}"
+    );
     assert!(out.contains("still runs server_proc2"), "{out}");
 }
 

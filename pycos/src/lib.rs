@@ -67,23 +67,43 @@
 //!   [`Task::hot_swap`] act at a task's interruption points (its top-level
 //!   awaits); [`.catch()`](WaitExt::catch) lets the task handle a throw or
 //!   decline a swap there.
+//! - **Coordinating.** A [`Channel`] broadcasts to subscribed tasks and
+//!   channels; [`Lock`], [`RLock`], [`Condition`], [`Event`] and
+//!   [`Semaphore`] coordinate tasks across awaits;
+//!   [`CategorizeMessages`] receives by category; an [`AsyncThreadPool`]
+//!   runs blocking calls off the scheduler thread.
+//! - **I/O.** [`AsyncSocket`] (TCP/UDP, IPv4/IPv6, TLS, pycos' framed
+//!   `send_msg`/`recv_msg`), [`AsyncFile`] (pipes, FIFOs, sockets, files)
+//!   and [`AsyncPipe`] (child processes) make waiting for the system an
+//!   ordinary await in a task; see [`io`].
 //! - **Misuse does not compile**: a pycos wait that is not awaited, a
 //!   self-only operation on another task's handle, a blocking call such as
 //!   `std::thread::sleep` in a task body, borrowed or non-`Send` arguments.
 #![deny(unsafe_op_in_unsafe_fn)]
+#![doc(test(attr(deny(warnings))))]
 #![warn(missing_docs)]
 
 #[doc(hidden)]
 pub mod __private;
+mod categorize;
+pub mod channel;
+pub mod io;
 mod msg;
+pub mod pool;
 pub mod prelude;
 mod runtime;
+pub mod sync;
 mod task;
 pub mod time;
 
+pub use categorize::{CategorizeMessages, CategorizerId};
+pub use channel::{Channel, Subscriber};
+pub use io::{AsyncFile, AsyncPipe, AsyncSocket};
 pub use msg::Msg;
+pub use pool::AsyncThreadPool;
 pub use pycos_macros::{main, task, test};
 pub use runtime::{AtexitId, Builder, Pycos, SchedulerError};
+pub use sync::{Condition, Event, Lock, NotOwner, RLock, Semaphore};
 pub use task::{
     Catch, Finish, HotSwap, Interrupt, MonitorStatus, NotAlive, Point, Receive, ReceiveMatching,
     RegisterError, SendError, Suspend, Task, TaskCtx, TaskError, TaskSpec, ThrowError, ThrownError,

@@ -7,7 +7,10 @@ use pycos::prelude::*;
 use pycos::{SchedulerError, ValueError};
 
 fn virtual_sched() -> Pycos {
-    Pycos::builder().virtual_clock(true).build().expect("scheduler")
+    Pycos::builder()
+        .virtual_clock(true)
+        .build()
+        .expect("scheduler")
 }
 
 #[task]
@@ -42,8 +45,14 @@ fn join_waits_for_non_daemon_tasks_only() {
     assert!(daemon.is_alive(), "join does not end daemons");
     sched.finish().unwrap();
     assert!(!daemon.is_alive(), "finish ends daemons");
-    assert!(dropped.load(Ordering::SeqCst), "the daemon's destructors ran");
-    assert!(matches!(daemon.value(), Err(ValueError::Task(TaskError::Terminated))));
+    assert!(
+        dropped.load(Ordering::SeqCst),
+        "the daemon's destructors ran"
+    );
+    assert!(matches!(
+        daemon.value(),
+        Err(ValueError::Task(TaskError::Terminated))
+    ));
     assert!(!sched.is_alive());
 }
 
@@ -98,26 +107,36 @@ fn atexit_hooks_run_by_priority_and_can_be_dropped() {
 /// The blocking calls a `#[task]` body rejects at compile time, made
 /// without the macro to reach the runtime's own guard.
 fn blocking_calls(sched: Pycos, other: Task) -> TaskSpec<Vec<String>> {
-    TaskSpec::new("blocking_calls", (sched, other), |(sched, other), _task| async move {
-        let results = vec![
-            sched.join().map_err(|e| e.to_string()),
-            sched.finish().map_err(|e| e.to_string()),
-            sched.terminate().map_err(|e| e.to_string()),
-            sched.join_timeout(1.0).map(|_| ()).map_err(|e| e.to_string()),
-        ];
-        let mut errors: Vec<String> = results.into_iter().filter_map(Result::err).collect();
-        if let Err(err) = other.value() {
-            errors.push(err.to_string());
-        }
-        errors
-    })
+    TaskSpec::new(
+        "blocking_calls",
+        (sched, other),
+        |(sched, other), _task| async move {
+            let results = vec![
+                sched.join().map_err(|e| e.to_string()),
+                sched.finish().map_err(|e| e.to_string()),
+                sched.terminate().map_err(|e| e.to_string()),
+                sched
+                    .join_timeout(1.0)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string()),
+            ];
+            let mut errors: Vec<String> = results.into_iter().filter_map(Result::err).collect();
+            if let Err(err) = other.value() {
+                errors.push(err.to_string());
+            }
+            errors
+        },
+    )
 }
 
 #[test]
 fn blocking_calls_on_the_scheduler_thread_fail_instead_of_deadlocking() {
     let sched = Pycos::new();
     let other = sched.spawn(nap(0.0)).untyped();
-    let errors = sched.spawn(blocking_calls(sched.clone(), other)).value().unwrap();
+    let errors = sched
+        .spawn(blocking_calls(sched.clone(), other))
+        .value()
+        .unwrap();
     assert_eq!(errors.len(), 5, "{errors:?}");
     let expected = SchedulerError::OnSchedulerThread.to_string();
     assert!(errors[..4].iter().all(|e| *e == expected));
@@ -130,7 +149,10 @@ fn a_task_on_a_stopped_scheduler_ends_terminated() {
     let sched = Pycos::new();
     sched.finish().unwrap();
     let late = sched.spawn(nap(0.0));
-    assert!(matches!(late.value(), Err(ValueError::Task(TaskError::Terminated))));
+    assert!(matches!(
+        late.value(),
+        Err(ValueError::Task(TaskError::Terminated))
+    ));
 }
 
 #[test]

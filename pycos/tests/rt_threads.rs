@@ -17,7 +17,9 @@ fn many_tasks_spawned_from_other_threads_all_complete() {
         .map(|part| {
             let sched = sched.clone();
             std::thread::spawn(move || {
-                let tasks: Vec<_> = (0..25_000).map(|i| sched.spawn(ident(part * 25_000 + i))).collect();
+                let tasks: Vec<_> = (0..25_000)
+                    .map(|i| sched.spawn(ident(part * 25_000 + i)))
+                    .collect();
                 tasks.into_iter().map(|t| t.value().unwrap()).sum::<u64>()
             })
         })
@@ -42,7 +44,10 @@ fn resume_from_a_thread_ends_a_suspend() {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while t.value_timeout(0.01).is_err() {
         t.resume(11_u32).unwrap();
-        assert!(std::time::Instant::now() < deadline, "the task never resumed");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the task never resumed"
+        );
     }
     assert_eq!(t.value().unwrap(), 11);
     sched.finish().unwrap();

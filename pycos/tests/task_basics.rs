@@ -26,14 +26,21 @@ async fn value_and_finish_are_typed(task: TaskCtx) {
 
 #[task]
 fn failing(fail: bool) -> Result<u32, String> {
-    if fail { Err("no luck".to_owned()) } else { Ok(7) }
+    if fail {
+        Err("no luck".to_owned())
+    } else {
+        Ok(7)
+    }
 }
 
 #[pycos::test]
 async fn fallible_task_error_becomes_task_error() {
     assert_eq!(Task::new(failing(false)).finish().await.unwrap(), 7);
     let err = Task::new(failing(true)).finish().await.unwrap_err();
-    assert!(matches!(&err, TaskError::Error(text) if text == "no luck"), "{err:?}");
+    assert!(
+        matches!(&err, TaskError::Error(text) if text == "no luck"),
+        "{err:?}"
+    );
 }
 
 #[pycos::test]
@@ -44,7 +51,9 @@ async fn identity_display_and_hash() {
     assert_ne!(a, b);
     assert_eq!(a, a.untyped());
     assert_eq!(a.to_string(), format!("add/{}", a.id()));
-    let set: HashSet<Task> = [a.untyped(), a.untyped(), b.untyped()].into_iter().collect();
+    let set: HashSet<Task> = [a.untyped(), a.untyped(), b.untyped()]
+        .into_iter()
+        .collect();
     assert_eq!(set.len(), 2);
 }
 

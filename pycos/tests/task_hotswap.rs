@@ -30,7 +30,9 @@ fn collector2(report: Task, task: TaskCtx) {
 async fn collector_body(report: Task, label: &'static str, task: TaskCtx) {
     loop {
         let msg = task.receive().await;
-        report.send((label, *msg.downcast_ref::<u32>().unwrap())).unwrap();
+        report
+            .send((label, *msg.downcast_ref::<u32>().unwrap()))
+            .unwrap();
     }
 }
 
@@ -38,7 +40,11 @@ async fn collector_body(report: Task, label: &'static str, task: TaskCtx) {
 fn other_fn() {}
 
 async fn next(task: &TaskCtx) -> (&'static str, u32) {
-    *task.receive().await.downcast_ref::<(&'static str, u32)>().unwrap()
+    *task
+        .receive()
+        .await
+        .downcast_ref::<(&'static str, u32)>()
+        .unwrap()
 }
 
 #[pycos::test(virtual_clock)]
@@ -91,7 +97,10 @@ async fn swap_waits_until_hot_swappable(task: TaskCtx) {
     assert_eq!(r.name(), "reluctant", "not swappable yet");
     assert_eq!(r.finish().await.unwrap(), "replacement finished");
     let now = pycos::time::now().unwrap();
-    assert!((5.0..6.0).contains(&now), "applied once swappable, at {now}");
+    assert!(
+        (5.0..6.0).contains(&now),
+        "applied once swappable, at {now}"
+    );
 }
 
 #[pycos::test]

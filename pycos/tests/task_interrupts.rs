@@ -64,7 +64,10 @@ async fn throw_wakes_a_sleeper(task: TaskCtx) {
     let start = pycos::time::now().unwrap();
     s.throw("wake").unwrap();
     assert!(s.finish().await.unwrap());
-    assert!(pycos::time::now().unwrap() - start < 1.0, "woken, not timed out");
+    assert!(
+        pycos::time::now().unwrap() - start < 1.0,
+        "woken, not timed out"
+    );
 }
 
 #[pycos::test(virtual_clock)]
@@ -83,7 +86,10 @@ async fn rethrown_error_ends_the_task(task: TaskCtx) {
     task.sleep(1.0).await;
     r.throw("again").unwrap();
     let err = r.finish().await.unwrap_err();
-    assert!(matches!(&err, TaskError::Thrown(e) if e.to_string() == "again"), "{err:?}");
+    assert!(
+        matches!(&err, TaskError::Thrown(e) if e.to_string() == "again"),
+        "{err:?}"
+    );
 }
 
 #[pycos::test]
@@ -119,7 +125,9 @@ async fn terminate_runs_destructors_and_notifies_monitors(task: TaskCtx) {
     assert!(!dropped.load(Ordering::SeqCst));
     g.terminate().unwrap();
     let status = task.receive().await;
-    let status = status.downcast_ref::<MonitorStatus>().expect("a MonitorStatus");
+    let status = status
+        .downcast_ref::<MonitorStatus>()
+        .expect("a MonitorStatus");
     assert_eq!(status.task, g);
     assert!(matches!(status.result, Err(TaskError::Terminated)));
     assert!(dropped.load(Ordering::SeqCst), "the body's destructors ran");
@@ -163,8 +171,14 @@ async fn throw_waits_for_an_interruption_point(task: TaskCtx) {
     s.throw("x").unwrap();
     assert!(s.finish().await.unwrap_err().is_thrown());
     let now = pycos::time::now().unwrap();
-    assert!((2.0..3.0).contains(&now), "ended after the shielded sleep, at {now}");
+    assert!(
+        (2.0..3.0).contains(&now),
+        "ended after the shielded sleep, at {now}"
+    );
     let progress = task.receive().timeout(0).await.unwrap();
-    assert_eq!(progress.downcast_ref::<&str>(), Some(&"left the shielded wait"));
+    assert_eq!(
+        progress.downcast_ref::<&str>(),
+        Some(&"left the shielded wait")
+    );
     assert!(task.receive().timeout(0).await.is_none());
 }

@@ -13,7 +13,9 @@ fn sender(to: Task, tag: u32, count: u32) {
 #[pycos::test]
 async fn per_sender_order_is_fifo(task: TaskCtx) {
     let me = task.handle();
-    let senders: Vec<_> = (0..4).map(|tag| Task::new(sender(me.clone(), tag, 100))).collect();
+    let senders: Vec<_> = (0..4)
+        .map(|tag| Task::new(sender(me.clone(), tag, 100)))
+        .collect();
     let mut next = [0_u32; 4];
     for _ in 0..400 {
         let msg = task.receive().await;
@@ -58,8 +60,15 @@ fn send_later(to: Task, delay: f64, msg: &'static str, task: TaskCtx) {
 async fn send_does_not_wake_a_sleeper(task: TaskCtx) {
     Task::new(send_later(task.handle(), 1.0, "early"));
     // The message arrives after 1 s, but the sleep ends only at 3 s.
-    assert!(task.sleep(3.0).await.is_none(), "sleep ended by a timeout, not the message");
-    let msg = task.receive().timeout(0).await.expect("message stayed queued");
+    assert!(
+        task.sleep(3.0).await.is_none(),
+        "sleep ended by a timeout, not the message"
+    );
+    let msg = task
+        .receive()
+        .timeout(0)
+        .await
+        .expect("message stayed queued");
     assert_eq!(msg.downcast_ref::<&str>(), Some(&"early"));
 }
 
@@ -72,7 +81,10 @@ fn resume_later(to: Task, delay: f64, task: TaskCtx) {
 #[pycos::test(virtual_clock)]
 async fn resume_does_not_wake_a_receiver(task: TaskCtx) {
     Task::new(resume_later(task.handle(), 1.0));
-    assert!(task.receive().timeout(3.0).await.is_none(), "resume must not end a receive");
+    assert!(
+        task.receive().timeout(3.0).await.is_none(),
+        "resume must not end a receive"
+    );
 }
 
 #[pycos::test]
@@ -85,7 +97,11 @@ async fn deliver_reports_delivery(task: TaskCtx) {
     let gone = Task::new(quick());
     gone.finish().await.unwrap();
     let err = gone.deliver(5_u32).await.unwrap_err();
-    assert_eq!(err.0.downcast_ref::<u32>(), Some(&5), "the message is handed back");
+    assert_eq!(
+        err.0.downcast_ref::<u32>(),
+        Some(&5),
+        "the message is handed back"
+    );
     assert!(gone.send(6_u32).is_err());
 }
 
@@ -94,9 +110,14 @@ async fn receive_matching_leaves_others_in_order(task: TaskCtx) {
     for i in 0..6_u32 {
         task.send(i).unwrap();
     }
-    let odd = task.receive_matching(|m| m.downcast_ref::<u32>().is_some_and(|n| n % 2 == 1)).await;
+    let odd = task
+        .receive_matching(|m| m.downcast_ref::<u32>().is_some_and(|n| n % 2 == 1))
+        .await;
     assert_eq!(odd.downcast_ref::<u32>(), Some(&1));
-    let none = task.receive_matching(|m| m.is::<String>()).timeout(1.0).await;
+    let none = task
+        .receive_matching(|m| m.is::<String>())
+        .timeout(1.0)
+        .await;
     assert!(none.is_none());
     let mut rest = Vec::new();
     while let Some(m) = task.receive().timeout(0).await {

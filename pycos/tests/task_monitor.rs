@@ -17,7 +17,9 @@ fn ends_with(how: &'static str, task: TaskCtx) -> u32 {
 
 async fn status_of(task: &TaskCtx) -> MonitorStatus {
     let msg = task.receive().await;
-    msg.downcast_ref::<MonitorStatus>().expect("a MonitorStatus").clone()
+    msg.downcast_ref::<MonitorStatus>()
+        .expect("a MonitorStatus")
+        .clone()
 }
 
 #[pycos::test(virtual_clock)]
