@@ -2,38 +2,9 @@
 //! `PYCOS_CLOCK=virtual` runs them on virtual time: their sleeps take no
 //! real time, so the tests are fast and not timing-dependent.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod support;
 
-fn run(bin: &str, args: &[&str], stdin: &str, virtual_clock: bool) -> String {
-    let mut cmd = Command::new(bin);
-    cmd.args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if virtual_clock {
-        cmd.env("PYCOS_CLOCK", "virtual");
-    }
-    let mut child = cmd.spawn().expect("example starts");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8(stdout).unwrap();
-    assert!(
-        status.success(),
-        "{bin} failed: {}\n{stdout}",
-        String::from_utf8_lossy(&stderr)
-    );
-    stdout
-}
+use support::run;
 
 #[test]
 fn tasks_all_sleep_then_terminate_in_deadline_order() {

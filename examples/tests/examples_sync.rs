@@ -2,38 +2,16 @@
 //! completion and print what they promise. The task examples run on
 //! virtual time (`PYCOS_CLOCK=virtual`), so they take no real time.
 
+mod support;
+
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
 fn run(bin: &str, stdin: &str) -> String {
-    let mut child = Command::new(bin)
-        .env("PYCOS_CLOCK", "virtual")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("example starts");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8(stdout).unwrap();
-    assert!(
-        status.success(),
-        "{bin} failed: {}\n{stdout}",
-        String::from_utf8_lossy(&stderr)
-    );
-    stdout
+    support::run(bin, &[], stdin, true)
 }
 
 fn number_after(line: &str, prefix: &str) -> Option<f64> {

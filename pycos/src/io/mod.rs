@@ -31,6 +31,7 @@
 mod error;
 mod file;
 mod join;
+mod limit;
 mod partial;
 mod pipe;
 mod registration;

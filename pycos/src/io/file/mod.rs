@@ -9,13 +9,13 @@
 mod ops;
 mod thread;
 
+use crate::io::limit::OpLimit;
 use std::fmt;
 use std::fs::File;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::path::Path;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use rustix::event::epoll;
@@ -26,9 +26,6 @@ use super::socket::AsyncSocket;
 use super::turn::Turn;
 use crate::IntoTimeout;
 use thread::Worker;
-
-/// `timeout` value meaning "no limit".
-const NO_LIMIT: u64 = u64::MAX;
 
 /// How a file's calls are made.
 #[derive(Debug)]
@@ -76,7 +73,8 @@ enum Backend {
 /// ```
 pub struct AsyncFile {
     backend: Backend,
-    timeout: AtomicU64,
+    /// pycos' per-operation limit (`settimeout`).
+    timeout: OpLimit,
     pending: Mutex<Vec<u8>>,
     reading: Turn,
     writing: Turn,
@@ -86,7 +84,7 @@ impl AsyncFile {
     fn with_backend(backend: Backend, pending: Vec<u8>) -> AsyncFile {
         AsyncFile {
             backend,
-            timeout: AtomicU64::new(NO_LIMIT),
+            timeout: OpLimit::new(),
             pending: Mutex::new(pending),
             reading: Turn::default(),
             writing: Turn::default(),
@@ -166,18 +164,12 @@ impl AsyncFile {
     /// Sets pycos' per-operation time limit (see the type's docs); `None`
     /// or infinity: no limit, the default.
     pub fn settimeout(&self, limit: impl IntoTimeout) {
-        let nanos = limit
-            .into_timeout()
-            .map_or(NO_LIMIT, |d| crate::time::as_nanos(d).min(NO_LIMIT - 1));
-        self.timeout.store(nanos, Ordering::Relaxed);
+        self.timeout.set(limit);
     }
 
     /// The per-operation time limit, if any.
     pub fn gettimeout(&self) -> Option<Duration> {
-        match self.timeout.load(Ordering::Relaxed) {
-            NO_LIMIT => None,
-            nanos => Some(Duration::from_nanos(nanos)),
-        }
+        self.timeout.get()
     }
 
     /// Closes the descriptor (dropping the file does the same). A worker

@@ -28,10 +28,11 @@ mod tcp;
 mod tls;
 mod udp;
 
+use crate::io::limit::OpLimit;
 use std::fmt;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 pub use blocking::Blocking;
@@ -46,9 +47,6 @@ use crate::IntoTimeout;
 /// Largest `recv_msg` payload accepted unless changed with
 /// [`set_max_msg_size`](AsyncSocket::set_max_msg_size): 64 MiB.
 pub const DEFAULT_MAX_MSG_SIZE: usize = 64 * 1024 * 1024;
-
-/// `timeout` value meaning "no limit".
-const NO_LIMIT: u64 = u64::MAX;
 
 /// An asynchronous socket (pycos' `AsyncSocket`): TCP or UDP, IPv4 or IPv6,
 /// optionally TLS, whose operations are futures awaited in a task.
@@ -103,8 +101,8 @@ const NO_LIMIT: u64 = u64::MAX;
 pub struct AsyncSocket {
     src: IoSource,
     datagram: bool,
-    /// The per-operation limit in nanoseconds, or [`NO_LIMIT`].
-    timeout: AtomicU64,
+    /// pycos' per-operation limit (`settimeout`).
+    timeout: OpLimit,
     max_msg: AtomicUsize,
     /// Bytes read but not delivered (an abandoned read); served first.
     pending: Mutex<Vec<u8>>,
@@ -118,7 +116,7 @@ impl AsyncSocket {
         AsyncSocket {
             src: IoSource::new(fd),
             datagram,
-            timeout: AtomicU64::new(NO_LIMIT),
+            timeout: OpLimit::new(),
             max_msg: AtomicUsize::new(DEFAULT_MAX_MSG_SIZE),
             pending: Mutex::default(),
             reading: Turn::default(),
@@ -135,18 +133,12 @@ impl AsyncSocket {
     /// Sets pycos' per-operation time limit (see the type's docs); `None`
     /// or infinity: no limit, the default. Zero tries each operation once.
     pub fn settimeout(&self, limit: impl IntoTimeout) {
-        let nanos = limit
-            .into_timeout()
-            .map_or(NO_LIMIT, |d| crate::time::as_nanos(d).min(NO_LIMIT - 1));
-        self.timeout.store(nanos, Ordering::Relaxed);
+        self.timeout.set(limit);
     }
 
     /// The per-operation time limit, if any.
     pub fn gettimeout(&self) -> Option<Duration> {
-        match self.timeout.load(Ordering::Relaxed) {
-            NO_LIMIT => None,
-            nanos => Some(Duration::from_nanos(nanos)),
-        }
+        self.timeout.get()
     }
 
     /// The deadline of an operation starting now.
