@@ -71,31 +71,37 @@ fn interactive(server: &Task, client: &Task) {
             Ok(_) => {}
         }
         let cmd = line.trim().to_lowercase();
+        // Each swap is given a moment to take effect before the next
+        // command, so that a `quit` typed (or piped) right after it does
+        // not end the program before the swap was applied.
         if cmd.starts_with("client") {
             client.hot_swap(funcs::client_proc2(server.clone())).ok();
+            wait_for_name(client, "client_proc2", Duration::from_secs(2));
         } else if cmd.starts_with("server") {
             swap_server(server);
+            wait_for_name(server, "server_proc2", Duration::from_secs(2));
         } else if cmd == "quit" || cmd == "exit" {
             break;
         }
     }
 }
 
-/// Waits (boundedly) until `task` runs the function `name`.
-fn wait_for_name(task: &Task, name: &str) {
-    let deadline = Instant::now() + Duration::from_secs(10);
+/// Waits, at most `limit`, until `task` runs the function `name`.
+fn wait_for_name(task: &Task, name: &str, limit: Duration) {
+    let deadline = Instant::now() + limit;
     while task.name() != name && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(10));
     }
-    println!("[script] {task} now runs {}", task.name());
 }
 
 fn scripted(server: &Task, client: &Task) {
     std::thread::sleep(Duration::from_millis(300));
     client.hot_swap(funcs::client_proc2(server.clone())).ok();
-    wait_for_name(client, "client_proc2");
+    wait_for_name(client, "client_proc2", Duration::from_secs(10));
+    println!("[script] {client} now runs {}", client.name());
     swap_server(server);
-    wait_for_name(server, "server_proc2");
+    wait_for_name(server, "server_proc2", Duration::from_secs(10));
+    println!("[script] {server} now runs {}", server.name());
     // Not a server function: the new server declines it and keeps running.
     server.hot_swap(funcs::client_proc2(client.clone())).ok();
     std::thread::sleep(Duration::from_millis(300));
