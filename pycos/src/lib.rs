@@ -121,6 +121,12 @@ mod auto_traits {
         send_sync::<crate::Task<u32>>();
         send_sync::<crate::Pycos>();
         send_sync::<crate::Msg>();
+        // Shared between tasks (and threads) behind an `Arc`.
+        send_sync::<crate::AsyncSocket>();
+        send_sync::<crate::AsyncFile>();
+        send_sync::<crate::Channel>();
+        send_sync::<crate::Lock>();
+        send_sync::<crate::Condition>();
         fn send<T: Send>() {}
         send::<crate::TaskSpec<u32>>();
     }

@@ -231,12 +231,3 @@ impl fmt::Debug for AsyncFile {
             .finish_non_exhaustive()
     }
 }
-
-#[cfg(test)]
-mod auto_traits {
-    #[test]
-    fn shareable_between_tasks() {
-        fn send_sync<T: Send + Sync>() {}
-        send_sync::<super::AsyncFile>();
-    }
-}

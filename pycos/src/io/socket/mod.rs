@@ -199,12 +199,3 @@ impl fmt::Debug for AsyncSocket {
             .finish_non_exhaustive()
     }
 }
-
-#[cfg(test)]
-mod auto_traits {
-    #[test]
-    fn shareable_between_tasks() {
-        fn send_sync<T: Send + Sync>() {}
-        send_sync::<super::AsyncSocket>();
-    }
-}
