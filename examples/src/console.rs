@@ -41,6 +41,19 @@ pub fn addr_arg(index: usize, default: &str) -> std::net::SocketAddr {
         .unwrap_or_else(|err| panic!("expected host:port (like {default}), got {text:?}: {err}"))
 }
 
+/// The chat programs' `[host [port]]` arguments (default 127.0.0.1 and
+/// `default_port`), as a socket address.
+///
+/// # Panics
+///
+/// With a usage message when they do not make an address.
+pub fn host_port_args(default_port: &str) -> std::net::SocketAddr {
+    let mut args = std::env::args().skip(1);
+    let host = args.next().unwrap_or_else(|| "127.0.0.1".to_owned());
+    let port = args.next().unwrap_or_else(|| default_port.to_owned());
+    parse_addr(&host, &port)
+}
+
 /// `host` and `port` as a socket address (pycos' `(host, port)` pairs).
 ///
 /// # Panics

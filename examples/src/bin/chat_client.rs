@@ -50,12 +50,9 @@ fn client_send(sock: Arc<AsyncSocket>) {
 
 #[pycos::main]
 fn main() -> io::Result<()> {
-    let host = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1".to_owned());
-    let port = std::env::args().nth(2).unwrap_or_else(|| "3456".to_owned());
+    let addr = console::host_port_args("3456");
     // As in pycos: a plain blocking connect, then the socket goes async.
-    let sock = TcpStream::connect(console::parse_addr(&host, &port))?;
+    let sock = TcpStream::connect(addr)?;
     let sock = Arc::new(AsyncSocket::try_from(sock)?);
     let sender = Task::new(client_send(sock.clone()));
     let recvr = Task::new(client_recv(sock, sender.untyped()));

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::io;
-use std::net::{Shutdown, SocketAddr};
+use std::net::Shutdown;
 use std::os::fd::RawFd;
 use std::sync::{Arc, Mutex};
 
@@ -64,17 +64,9 @@ fn server_proc(sock: AsyncSocket, clients: Clients, task: TaskCtx) -> io::Result
     }
 }
 
-fn address() -> SocketAddr {
-    let host = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1".to_owned());
-    let port = std::env::args().nth(2).unwrap_or_else(|| "3456".to_owned());
-    console::parse_addr(&host, &port)
-}
-
 #[pycos::main]
 fn main() -> io::Result<()> {
-    let sock = AsyncSocket::tcp_listener(address())?;
+    let sock = AsyncSocket::tcp_listener(console::host_port_args("3456"))?;
     println!("server at {}", sock.local_addr()?);
     let clients = Clients::default();
     Task::new(server_proc(sock, clients.clone()));

@@ -40,11 +40,8 @@ fn client_send(conn: Arc<AsyncSocket>, task: TaskCtx) {
 
 #[pycos::main]
 fn main() -> io::Result<()> {
-    let host = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1".to_owned());
-    let port = std::env::args().nth(2).unwrap_or_else(|| "3456".to_owned());
-    let sock = TcpStream::connect(console::parse_addr(&host, &port))?;
+    let addr = console::host_port_args("3456");
+    let sock = TcpStream::connect(addr)?;
     let sock = Arc::new(AsyncSocket::try_from(sock)?);
     Task::new(client_recv(sock.clone()));
     let sender = Task::new(client_send(sock.clone()));

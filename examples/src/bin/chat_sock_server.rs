@@ -77,12 +77,9 @@ fn server_proc(task: TaskCtx) {
 
 #[pycos::main]
 fn main() -> io::Result<()> {
-    let host = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1".to_owned());
-    let port = std::env::args().nth(2).unwrap_or_else(|| "3456".to_owned());
+    let addr = console::host_port_args("3456");
     let server = Task::new(server_proc());
-    let listener = TcpListener::bind(console::parse_addr(&host, &port))?;
+    let listener = TcpListener::bind(addr)?;
     println!("server at {}", listener.local_addr()?);
     println!("Ctrl-C to terminate server");
     while let Ok((conn, _addr)) = listener.accept() {
