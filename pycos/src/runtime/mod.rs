@@ -6,12 +6,15 @@
 //! - [`inject`]: every path by which other threads reach the scheduler.
 //! - [`reactor`]: the mio `Poll` seam (I/O readiness, the cross-thread waker).
 //! - [`context`]: the thread-local "which scheduler and task is this".
+//! - [`coop`]: the budget of ready awaits that keeps one busy task from
+//!   freezing the others.
 //! - `Shared` (here): the part of a scheduler other threads hold — the inject
 //!   queue, its waker, the registry, live-task accounting for `join`.
 
 mod atexit;
 mod builder;
 pub(crate) mod context;
+pub(crate) mod coop;
 mod error;
 pub(crate) mod inject;
 mod live;

@@ -1,6 +1,6 @@
 //! The core loop of a scheduler thread.
 //!
-//! Each turn: take work injected by other threads; poll up to `BUDGET`
+//! Each turn: take work injected by other threads; poll up to `TASKS_PER_TURN`
 //! queued tasks, each once, in the order they were woken; fire due timers;
 //! then ask the reactor for I/O — without blocking if work is queued,
 //! otherwise sleeping in the kernel until the next timer or a wake-up (a
@@ -28,7 +28,7 @@ use crate::task::spec::{ErasedSpec, TaskFuture};
 use crate::time::{Clock, Timers};
 
 /// Tasks polled between two looks at the reactor and the inject queue.
-const BUDGET: usize = 128;
+const TASKS_PER_TURN: usize = 128;
 
 /// A task body on its scheduler.
 struct Slot {
@@ -49,6 +49,8 @@ pub(crate) struct Core {
     /// Set by `Point`/`Catch` while the current task is being polled.
     pub(crate) at_point: Cell<bool>,
     pub(crate) catching: Cell<bool>,
+    /// Ready awaits the current task may still complete (see [`super::coop`]).
+    pub(crate) budget: Cell<u32>,
     stopping: Cell<bool>,
 }
 
@@ -64,6 +66,7 @@ impl Core {
             current: RefCell::new(None),
             at_point: Cell::new(false),
             catching: Cell::new(false),
+            budget: Cell::new(super::coop::BUDGET),
             stopping: Cell::new(false),
         }
     }
@@ -117,7 +120,7 @@ impl Core {
             if self.stopping.get() {
                 return self.shutdown();
             }
-            for _ in 0..BUDGET {
+            for _ in 0..TASKS_PER_TURN {
                 let Some(header) = self.run_queue.borrow_mut().pop_front() else {
                     break;
                 };
@@ -171,6 +174,7 @@ impl Core {
         }
         self.at_point.set(false);
         self.catching.set(false);
+        self.budget.set(super::coop::BUDGET);
         // A waker borrowed from the current task's reference: no reference
         // counting per poll (a stored waker's clone and drop were 2 of the
         // ~16 atomic operations per ping-pong message) and no waker kept per

@@ -15,6 +15,7 @@ use std::task::{Context, Poll, Waker};
 
 use super::header::Header;
 use crate::Msg;
+use crate::runtime::coop;
 
 /// The wait made by [`TaskCtx::receive`](crate::TaskCtx::receive).
 #[must_use = "pycos operations do nothing unless awaited: add `.await`"]
@@ -38,6 +39,7 @@ impl Future for Receive {
     type Output = Msg;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Msg> {
+        std::task::ready!(coop::proceed(cx));
         let this = self.get_mut();
         let mut state = this.header.lock();
         let state = state.inbox();
@@ -103,6 +105,7 @@ impl<P: FnMut(&Msg) -> bool + Unpin> Future for ReceiveMatching<P> {
     type Output = Msg;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Msg> {
+        std::task::ready!(coop::proceed(cx));
         let this = self.get_mut();
         let mut state = this.header.lock();
         let state = state.inbox();

@@ -1,0 +1,51 @@
+//! Cooperative budget: how many ready awaits a task may complete in one turn.
+//!
+//! An await whose result is already there (a queued message, buffered
+//! socket data, a free lock, an accept that fails at once) does not pause
+//! the task, so without a limit a task fed faster than it drains would run
+//! forever and freeze every other task, timer and socket of its scheduler.
+//! pycos switches tasks at every `yield`; tokio gives each task a budget of
+//! 128 ready operations per poll. We do as tokio does: the scheduler refills
+//! the running task's budget before each poll, every pycos wait that is
+//! about to complete charges one unit, and a wait that finds the budget
+//! spent wakes its task and returns `Pending` once instead, without taking
+//! anything (the message stays queued, the data stays buffered). The task
+//! then goes to the back of the run queue, behind the tasks already ready,
+//! and the scheduler looks at timers and I/O after at most one round.
+//!
+//! Outside a scheduler thread (a pycos future polled by another executor)
+//! there is no budget: every charge succeeds.
+
+use std::task::{Context, Poll};
+
+use super::context::with_core;
+
+/// Ready awaits a task may complete per poll (tokio's figure).
+pub(crate) const BUDGET: u32 = 128;
+
+/// Charges one ready completion to the running task. `Poll::Ready(())`:
+/// go ahead and complete. `Poll::Pending`: the budget is spent; the task
+/// has been woken (it will run again after the others) and the caller must
+/// return `Pending` without consuming its result.
+///
+/// Call it where a wait is about to return `Ready`, before taking the
+/// result; a wait that is going to return `Pending` anyway need not call it.
+#[inline]
+pub(crate) fn proceed(cx: &Context<'_>) -> Poll<()> {
+    let spent = with_core(|core| {
+        let left = core.budget.get();
+        if left == 0 {
+            true
+        } else {
+            core.budget.set(left - 1);
+            false
+        }
+    })
+    .unwrap_or(false);
+    if spent {
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    } else {
+        Poll::Ready(())
+    }
+}
