@@ -69,6 +69,7 @@ impl Builder {
             registry: Mutex::new(HashMap::new()),
             channels: Mutex::default(),
             hooks: Mutex::default(),
+            outside: super::outside::OutsideCount::default(),
         });
         let virtual_clock = self.virtual_clock;
         let thread_shared = shared.clone();

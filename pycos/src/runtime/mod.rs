@@ -6,6 +6,7 @@
 //! - [`inject`]: every path by which other threads reach the scheduler.
 //! - [`reactor`]: the mio `Poll` seam (I/O readiness, the cross-thread waker).
 //! - [`context`]: the thread-local "which scheduler and task is this".
+//! - [`outside`]: work on other threads that a virtual clock waits for.
 //! - [`coop`]: the budget of ready awaits that keeps one busy task from
 //!   freezing the others.
 //! - `Shared` (here): the part of a scheduler other threads hold — the inject
@@ -18,6 +19,7 @@ pub(crate) mod coop;
 mod error;
 pub(crate) mod inject;
 mod live;
+pub(crate) mod outside;
 pub(crate) mod reactor;
 pub(crate) mod scheduler;
 
@@ -61,6 +63,8 @@ pub(crate) struct Shared {
     /// Live channels by name (pycos' channel table), for uniqueness and `Channel::locate`.
     pub(crate) channels: Mutex<crate::channel::Table>,
     hooks: Mutex<Hooks>,
+    /// Work running on other threads for this scheduler's tasks.
+    pub(crate) outside: outside::OutsideCount,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -83,13 +87,18 @@ impl Shared {
     pub(crate) fn inject(&self, work: Injected) -> Option<Injected> {
         match self.inject.push(work) {
             Ok(Pushed::Unpark) => {
-                if let Err(err) = self.unpark.wake() {
-                    tracing::error!(%err, "cannot wake the scheduler thread");
-                }
+                self.unpark();
                 None
             }
             Ok(Pushed::Queued) => None,
             Err(work) => Some(work),
+        }
+    }
+
+    /// Wakes the scheduler thread from its sleep in the kernel.
+    pub(crate) fn unpark(&self) {
+        if let Err(err) = self.unpark.wake() {
+            tracing::error!(%err, "cannot wake the scheduler thread");
         }
     }
 

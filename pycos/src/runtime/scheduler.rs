@@ -149,6 +149,11 @@ impl Core {
         }
         let next = self.timers.borrow_mut().next_deadline()?;
         if self.clock.is_virtual() {
+            if self.shared.outside.any() {
+                // Work on another thread will wake a task: time stands
+                // still until it does (see `super::outside`).
+                return None;
+            }
             // A task whose I/O is already ready is not waiting: collect
             // readiness before letting time jump.
             self.reactor.turn(Some(Duration::ZERO));
