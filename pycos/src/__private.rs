@@ -5,6 +5,7 @@ use std::fmt::Display;
 use std::future::{Future, IntoFuture};
 
 use crate::task::interrupt::Point;
+pub use crate::task::interrupt::{Probe, PycosWait, ViaOtherWait, ViaOwnWait};
 use crate::{Msg, Pycos, Task, TaskCtx, TaskError, TaskSpec};
 
 /// Builds the spec of a `#[task]` function.
@@ -129,4 +130,11 @@ where
     if let Err(err) = result {
         panic!("{err}");
     }
+}
+
+/// Makes `sched`'s thread fail as a bug in the scheduler would, so that
+/// tests can check what its waiters and later spawns see. Never use it in
+/// programs.
+pub fn fail_scheduler(sched: &Pycos) {
+    sched.shared.inject(crate::runtime::Injected::Fail);
 }

@@ -107,7 +107,7 @@ pub use sync::{Condition, Event, Lock, NotOwner, RLock, Semaphore};
 pub use task::{
     Catch, Finish, HotSwap, Interrupt, MonitorStatus, NotAlive, Point, Receive, ReceiveMatching,
     RegisterError, SendError, Suspend, Task, TaskCtx, TaskError, TaskSpec, ThrowError, ThrownError,
-    ValueError, WaitExt,
+    ValueError, WaitExt, YieldNow,
 };
 pub use time::{IntoTimeout, Timeout};
 

@@ -10,8 +10,10 @@ pub(crate) mod interrupt;
 mod lock;
 mod mailbox;
 mod monitor;
+pub(crate) mod pause;
 pub(crate) mod spec;
 mod suspend;
+mod yield_now;
 
 pub use ctx::TaskCtx;
 pub use error::{
@@ -24,3 +26,4 @@ pub use mailbox::{Receive, ReceiveMatching};
 pub use monitor::MonitorStatus;
 pub use spec::TaskSpec;
 pub use suspend::Suspend;
+pub use yield_now::YieldNow;
