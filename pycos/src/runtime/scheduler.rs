@@ -123,6 +123,9 @@ impl Core {
         loop {
             self.shared.inject.drain_into(&mut injected);
             for work in injected.drain(..) {
+                if let Injected::Fail = work {
+                    panic!("scheduler failure injected for a test");
+                }
                 contain("accepting work", || self.accept(work));
             }
             if self.stopping.get() {
@@ -146,7 +149,7 @@ impl Core {
             Injected::Wake(header) => self.push(header),
             Injected::Spawn(header, spec) => self.spawn(header, spec),
             Injected::Stop => self.stopping.set(true),
-            Injected::Fail => panic!("scheduler failure injected for a test"),
+            Injected::Fail => unreachable!("failures are not contained: see `run`"),
         }
     }
 
