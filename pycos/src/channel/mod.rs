@@ -4,17 +4,21 @@
 //! - `mod.rs` (here): the channel handle, its name and lifetime.
 //! - `table`: the per-scheduler name table: uniqueness, `locate`, `register`.
 //! - `subscribe`: [`Subscriber`], subscribing with cycle refusal.
+//! - `roster`: the subscriber list: order, index, snapshots.
 //! - `broadcast`: `send` and `deliver` through the hierarchy.
 //! - `transform`: applying a transform, containing its panics.
 //!
 //! A send takes a snapshot of the subscriber list (an `Arc` of a vector
-//! that subscriptions copy on write) and releases the channel's lock before
-//! calling anything, so user transforms and subscriber channels never run
-//! under it, and a broadcast to many subscribers clones only the message's
-//! `Arc`.
+//! that subscriptions copy on write, see `roster`) and releases the
+//! channel's lock before calling anything, so user transforms and
+//! subscriber channels never run under it, and a broadcast to many
+//! subscribers clones only the message's `Arc`. Subscribing and
+//! unsubscribing are O(1) amortised, a send O(subscribers), including
+//! unsubscribing the ended ones it finds.
 
 mod broadcast;
 mod error;
+mod roster;
 mod subscribe;
 mod table;
 mod transform;
@@ -94,7 +98,7 @@ pub(crate) struct Inner {
 
 struct State {
     /// Copied on write, so that a send iterates a snapshot without the lock.
-    subscribers: Arc<Vec<Subscriber>>,
+    subscribers: roster::Roster,
     transform: Option<Transform>,
     /// Deliverers waiting for more subscribers.
     deliverers: Waiters,
@@ -172,7 +176,7 @@ impl Channel {
             name: trimmed.to_owned(),
             sched: sched.clone(),
             state: Mutex::new(State {
-                subscribers: Arc::default(),
+                subscribers: roster::Roster::default(),
                 transform,
                 deliverers: Waiters::default(),
                 closed: false,
@@ -207,19 +211,23 @@ impl Channel {
     /// channel may take it), waiting deliverers give up, and later sends
     /// and subscriptions fail. Closing twice does nothing.
     pub fn close(&self) {
-        let wakers = {
+        let (wakers, _subscribers, _transform) = {
             let mut state = self.state();
             if state.closed {
                 return;
             }
             state.closed = true;
             state.registered = false;
-            state.subscribers = Arc::default();
-            state.transform = None;
-            state.deliverers.notify_all()
+            (
+                state.deliverers.notify_all(),
+                state.subscribers.take(),
+                state.transform.take(),
+            )
         };
         table::remove(&self.inner);
         wake_all(wakers);
+        // The subscribers and the transform (user code, with its captures)
+        // are dropped last, outside the lock.
     }
 
     /// Whether [`close`](Channel::close) was called.
