@@ -199,12 +199,13 @@ impl Channel {
     where
         F: Fn(&str, Msg) -> Option<Msg> + Send + Sync + 'static,
     {
-        self.state().transform = Some(Arc::new(transform));
+        // The old transform (user code) is dropped after the lock.
+        let _old = self.state().transform.replace(Arc::new(transform));
     }
 
     /// Removes the transform: messages pass unchanged.
     pub fn clear_transform(&self) {
-        self.state().transform = None;
+        let _old = self.state().transform.take();
     }
 
     /// Closes the channel: subscribers are dropped, the name is freed (a new
