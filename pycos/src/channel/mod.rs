@@ -2,7 +2,8 @@
 //! `Channel`).
 //!
 //! - `mod.rs` (here): the channel handle, its name and lifetime.
-//! - `table`: the per-scheduler name table: uniqueness, `locate`, `register`.
+//! - `table`: the per-scheduler name table, which keeps each channel until
+//!   it is closed: uniqueness, `locate`, `register`.
 //! - `subscribe`: [`Subscriber`], subscribing with cycle refusal.
 //! - `roster`: the subscriber list: order, index, snapshots.
 //! - `broadcast`: `send` and `deliver` through the hierarchy.
@@ -29,7 +30,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use error::{ChannelError, Closed, NotSubscribed, SubscribeError};
 pub use subscribe::Subscriber;
-pub(crate) use table::Table;
+pub(crate) use table::{Table, release_all};
 
 use crate::Msg;
 use crate::runtime::Shared;
@@ -39,14 +40,35 @@ use transform::Transform;
 /// A named channel that broadcasts each message to all its subscribers:
 /// tasks, and other channels (which pass it on to theirs).
 ///
-/// Names are unique among the live channels of a scheduler: creating a
-/// second channel with a taken name is an error.
 /// [`send`](Channel::send) returns at once; every current subscriber gets
 /// the message, in the order one sender sent them, sharing one payload.
 /// [`deliver`](Channel::deliver) can wait for subscribers and tells how many
 /// tasks the message reached across the hierarchy. An optional transform
 /// rewrites or drops messages. `Channel` is a cheap handle (clones are the
 /// same channel), compared and hashed by identity, usable from any thread.
+///
+/// A channel lives in its scheduler's channel table from its creation until
+/// [`close`](Channel::close), as in pycos: dropping every handle does not
+/// end it — [`locate`](Channel::locate) still finds it by name, and its
+/// subscribers still get what is sent to it. Close channels you are done
+/// with; an unclosed one (and the subscribers it holds) lives until its
+/// scheduler shuts down.
+///
+/// # Differences from pycos
+///
+/// Deliberate, so that mistakes show instead of passing silently:
+/// - **Duplicate names are an error.** Names are unique among the open
+///   channels of a scheduler; [`new`](Channel::new) with a taken name gives
+///   [`ChannelError::Duplicate`]. pycos logs "Duplicate channel ignored"
+///   and returns a second object the table does not know, which
+///   `locate`, `register` and remote peers then never see.
+/// - **Sending to a closed channel is an error**: [`send`](Channel::send)
+///   and [`deliver`](Channel::deliver) give [`Closed`] with the message
+///   back, and subscribing gives [`SubscribeError::Closed`]. pycos accepts
+///   the message and delivers it to nobody.
+/// - **Cycles are refused**: subscribing a channel that already reaches
+///   this one is a [`SubscribeError::Cycle`]; pycos recurses until its
+///   stack overflows.
 ///
 /// # Examples
 ///
@@ -89,7 +111,7 @@ pub struct Channel {
     inner: Arc<Inner>,
 }
 
-/// A channel's shared part; the scheduler's table refers to it weakly.
+/// A channel's shared part; the scheduler's table holds it until `close`.
 pub(crate) struct Inner {
     name: String,
     sched: Arc<Shared>,
@@ -113,8 +135,8 @@ impl Channel {
     ///
     /// # Errors
     ///
-    /// [`ChannelError::Duplicate`] if a live channel of the scheduler has
-    /// the name; [`ChannelError::InvalidName`] if nothing alphanumeric is
+    /// [`ChannelError::Duplicate`] if an open channel of the scheduler has
+    /// the name (pycos ignores the duplicate instead); [`ChannelError::InvalidName`] if nothing alphanumeric is
     /// left of it.
     pub fn new(name: &str) -> Result<Channel, ChannelError> {
         Channel::create(name, None)
@@ -208,9 +230,10 @@ impl Channel {
         let _old = self.state().transform.take();
     }
 
-    /// Closes the channel: subscribers are dropped, the name is freed (a new
-    /// channel may take it), waiting deliverers give up, and later sends
-    /// and subscriptions fail. Closing twice does nothing.
+    /// Closes the channel: it leaves the scheduler's table (so `locate` no
+    /// longer finds it and a new channel may take the name), subscribers are
+    /// dropped, waiting deliverers give up, and later sends and
+    /// subscriptions fail. Closing twice does nothing.
     pub fn close(&self) {
         let (wakers, _subscribers, _transform) = {
             let mut state = self.state();
@@ -234,12 +257,6 @@ impl Channel {
     /// Whether [`close`](Channel::close) was called.
     pub fn is_closed(&self) -> bool {
         self.state().closed
-    }
-}
-
-impl Drop for Inner {
-    fn drop(&mut self) {
-        table::remove(self);
     }
 }
 
