@@ -75,6 +75,7 @@ impl Channel {
         timeout: impl IntoTimeout,
     ) -> Result<usize, Closed> {
         let original = Msg::new(msg);
+        crate::sync::charge().await;
         let Some((transform, _)) = self.snapshot() else {
             return Err(Closed(original));
         };

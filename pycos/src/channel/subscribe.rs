@@ -101,7 +101,9 @@ impl Channel {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub async fn subscribe(&self, subscriber: impl Into<Subscriber>) -> Result<(), SubscribeError> {
-        self.add(subscriber.into())
+        let subscriber = subscriber.into();
+        crate::sync::charge().await;
+        self.add(subscriber)
     }
 
     /// Unsubscribes a task or channel: it gets no further messages.
@@ -114,6 +116,7 @@ impl Channel {
         subscriber: impl Into<Subscriber>,
     ) -> Result<(), NotSubscribed> {
         let subscriber = subscriber.into();
+        crate::sync::charge().await;
         let mut removed = Vec::new();
         if self.state().subscribers.remove(&subscriber, &mut removed) {
             Ok(())

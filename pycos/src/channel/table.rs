@@ -118,6 +118,7 @@ impl Channel {
     /// not yet [closed](Channel::close), even if no handle to it is left. A
     /// wait, so that the networked version can ask peers.
     pub async fn locate(name: &str) -> Option<Channel> {
+        crate::sync::charge().await;
         find(name)
     }
 }

@@ -11,6 +11,7 @@ use std::time::Duration;
 use super::raw_lock::{Held, Owner, RawAcquire, RawLock};
 use super::waiters::{WaiterKey, Waiters, wake_all};
 use super::{NotOwner, lock};
+use crate::runtime::coop;
 use crate::{IntoTimeout, WaitExt};
 
 /// A condition variable with its own re-entrant lock, as in pycos.
@@ -238,6 +239,7 @@ impl Future for Notified<'_> {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        std::task::ready!(coop::proceed(cx));
         let this = self.get_mut();
         let Some(key) = this.key else {
             return Poll::Ready(());

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 
 use super::waiters::{WaiterKey, Waiters};
+use crate::runtime::coop;
 
 /// Permits and their waiters. Invariant: permits are only kept while nobody
 /// waits (a release with waiters hands its permit to the oldest one).
@@ -151,6 +152,7 @@ impl Future for SemaphoreAcquire<'_> {
     type Output = SemaphorePermit;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<SemaphorePermit> {
+        std::task::ready!(coop::proceed(cx));
         let this = self.get_mut();
         let mut state = this.semaphore.state();
         let taken = match this.key {
