@@ -31,6 +31,15 @@ use crate::{IntoTimeout, WaitExt};
 /// re-acquires (pycos 4.12.2 returns without the lock on timeout, a defect
 /// this port does not copy).
 ///
+/// # Differences from pycos
+///
+/// - [`wait_timeout`](Condition::wait_timeout) re-acquires the lock on
+///   timeout too (pycos returns without it).
+/// - The lock follows [`RLock`](crate::RLock#differences-from-pycos): strict
+///   FIFO hand-over (a waiter coming back from `wait` goes first), negative
+///   timeouts try once, and a release or `wait` by a task that does not hold
+///   the lock is a [`NotOwner`] error value (pycos crashes).
+///
 /// # Examples
 ///
 /// ```

@@ -19,6 +19,11 @@
 //! - [`Condition::wait_timeout`] re-acquires the lock on timeout.
 //! - [`Semaphore`] acquires take a timeout, and `Semaphore::new(0)` is
 //!   allowed.
+//! - A negative timeout tries once, as for every wait
+//!   ([`IntoTimeout`](crate::IntoTimeout)); pycos' `Lock.acquire(timeout=-1)`
+//!   waits forever.
+//!
+//! Each item's doc has its own "Differences from pycos" section.
 //!
 //! Every wait charges the task's cooperative budget when it completes (see
 //! the crate's fairness rule): a task that re-acquires a free lock in a
