@@ -113,8 +113,18 @@ impl<K: Eq + Hash> CategorizeMessages<K> {
     /// of other categories that arrived meanwhile stay set aside.
     pub async fn receive(&mut self, category: impl Into<Option<K>>) -> Msg {
         let wanted = category.into();
-        if let Some(msg) = self.buckets.get_mut(&wanted).and_then(VecDeque::pop_front) {
-            return msg;
+        if self
+            .buckets
+            .get(&wanted)
+            .is_some_and(|set_aside| !set_aside.is_empty())
+        {
+            // Ready at once: give way if the budget is spent (the mailbox
+            // path below is charged by `receive`). Nothing else touches the
+            // buckets meanwhile: they are borrowed mutably.
+            crate::sync::charge().await;
+            if let Some(msg) = self.buckets.get_mut(&wanted).and_then(VecDeque::pop_front) {
+                return msg;
+            }
         }
         loop {
             let msg = self.task.receive().await;

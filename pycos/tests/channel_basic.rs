@@ -1,5 +1,6 @@
 //! Channels: names, subscription, send order, shared payloads, ended
-//! subscribers, close, register and locate.
+//! subscribers, close, register and locate, and a channel outliving its
+//! handles.
 
 use pycos::channel::{ChannelError, NotSubscribed, SubscribeError};
 use pycos::prelude::*;
@@ -97,7 +98,7 @@ async fn ended_subscribers_are_unsubscribed_by_send(task: TaskCtx) {
 }
 
 #[pycos::test]
-async fn names_are_unique_per_scheduler_until_closed_or_dropped() {
+async fn names_are_unique_per_scheduler_until_closed() {
     let first = Channel::new("unique").unwrap();
     assert_eq!(
         Channel::new("unique").unwrap_err(),
@@ -107,7 +108,11 @@ async fn names_are_unique_per_scheduler_until_closed_or_dropped() {
     let second = Channel::new("unique").expect("close frees the name");
     assert_ne!(first, second);
     drop(second);
-    Channel::new("unique").expect("dropping the last handle frees the name");
+    assert_eq!(
+        Channel::new("unique").unwrap_err(),
+        ChannelError::Duplicate("unique".to_owned()),
+        "dropping the handles does not close the channel"
+    );
 }
 
 #[pycos::test]
@@ -223,4 +228,60 @@ async fn threads_can_send_to_a_channel(task: TaskCtx) {
         got.push(*msg.downcast_ref::<u32>().unwrap());
     }
     assert_eq!(got, vec![0, 1, 2]);
+}
+
+#[pycos::test]
+async fn a_channel_without_handles_stays_locatable_until_closed(task: TaskCtx) {
+    let channel = Channel::new("kept").unwrap();
+    channel.register().unwrap();
+    channel.subscribe(&task).await.unwrap();
+    drop(channel);
+    let found = Channel::locate("kept")
+        .await
+        .expect("the table keeps the channel after its last handle");
+    assert!(found.is_registered());
+    found.send("still here").unwrap();
+    let msg = task
+        .receive()
+        .timeout(100.0)
+        .await
+        .expect("the send arrived");
+    assert_eq!(msg.downcast_ref::<&str>(), Some(&"still here"));
+    found.close();
+    drop(found);
+    assert_eq!(Channel::locate("kept").await, None, "closed: gone");
+    Channel::new("kept").expect("the name is free after close");
+}
+
+/// Makes a channel whose transform holds `held`, and drops its handle.
+#[task]
+fn leave_a_channel(held: std::sync::Arc<()>) {
+    let channel = Channel::with_transform("unclosed", move |_, msg| {
+        let _ = &held;
+        Some(msg)
+    })
+    .unwrap();
+    drop(channel);
+    assert!(Channel::locate("unclosed").await.is_some());
+}
+
+#[test]
+fn a_finished_scheduler_lets_go_of_its_unclosed_channels() {
+    let sched = Pycos::new();
+    let marker = std::sync::Arc::new(());
+    sched
+        .spawn(leave_a_channel(marker.clone()))
+        .value()
+        .unwrap();
+    assert_eq!(
+        std::sync::Arc::strong_count(&marker),
+        2,
+        "kept until closed"
+    );
+    sched.finish().unwrap();
+    assert_eq!(
+        std::sync::Arc::strong_count(&marker),
+        1,
+        "the scheduler released its channel table when it stopped"
+    );
 }

@@ -97,3 +97,36 @@ async fn each_channel_applies_its_transform_to_what_passes_through(task: TaskCtx
     );
     assert_eq!(drain_u32(&task).await, vec![40]);
 }
+
+#[pycos::test]
+async fn a_transform_panicking_in_a_hierarchy_or_on_a_thread_stops_nothing(task: TaskCtx) {
+    let top = Channel::new("panic-top").unwrap();
+    let fragile = Channel::with_transform("panic-child", |_, msg| {
+        assert!(msg.downcast_ref::<u32>() != Some(&13), "unlucky number");
+        Some(msg)
+    })
+    .unwrap();
+    top.subscribe(&fragile).await.unwrap();
+    fragile.subscribe(&task).await.unwrap();
+    // From a task, through the hierarchy.
+    assert_eq!(top.deliver(13_u32, 0, None).await.unwrap(), 0);
+    // From a thread that is not the scheduler's.
+    let from_thread = top.clone();
+    std::thread::spawn(move || {
+        for n in [13_u32, 14] {
+            from_thread.send(n).unwrap();
+        }
+    })
+    .join()
+    .expect("the sending thread survived the transform's panic");
+    let msg = task.receive().timeout(100.0).await.expect("14 arrived");
+    assert_eq!(msg.downcast_ref::<u32>(), Some(&14));
+    // The scheduler still runs other tasks.
+    let other = Task::new(doubled(21));
+    assert_eq!(other.finish().await.unwrap(), 42);
+}
+
+#[task]
+fn doubled(n: u32) -> u32 {
+    n * 2
+}

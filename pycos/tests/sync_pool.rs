@@ -149,3 +149,50 @@ fn dropping_the_pool_waits_for_its_threads_to_exit() {
     );
     assert_eq!(Arc::strong_count(&alive), 1, "every pool thread has exited");
 }
+
+/// Virtual time stands still while a job runs: the timeout measures virtual
+/// time, which does not pass while the scheduler waits for the job.
+#[pycos::test(virtual_clock)]
+async fn on_the_virtual_clock_a_job_does_not_time_out_while_it_runs() {
+    let pool = AsyncThreadPool::new(1);
+    let start = pycos::time::now().unwrap();
+    let job = pool.async_task(|| {
+        std::thread::sleep(Duration::from_millis(50));
+        "done"
+    });
+    assert_eq!(
+        job.timeout(5.0).await,
+        Some(Ok("done")),
+        "the clock jumped over the job"
+    );
+    assert!(pycos::time::now().unwrap() - start < 5.0);
+}
+
+/// Panics again when dropped.
+struct Bomb;
+
+impl Drop for Bomb {
+    fn drop(&mut self) {
+        panic!("the payload exploded too");
+    }
+}
+
+#[pycos::test]
+async fn a_job_whose_leftovers_panic_when_dropped_keeps_the_pool_thread() {
+    let pool = AsyncThreadPool::new(1);
+    // A panic whose payload panics when dropped.
+    let failed = within(
+        "the panicking job",
+        pool.async_task(|| -> u8 { std::panic::panic_any(Bomb) }),
+    )
+    .await;
+    assert_eq!(
+        failed,
+        Err(PoolError::Panicked("non-string panic payload".to_owned()))
+    );
+    // A result nobody awaits, dropped on the pool thread.
+    drop(pool.async_task(|| Bomb));
+    within("the pool to be idle", pool.join()).await;
+    let after = within("a job on the same thread", pool.async_task(|| 7)).await;
+    assert_eq!(after, Ok(7), "the only pool thread survived");
+}

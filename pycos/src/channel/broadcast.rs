@@ -4,10 +4,10 @@
 use std::any::Any;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use super::roster::Snapshot;
 use super::transform::{self, Transform};
 use super::{Channel, Closed, Subscriber};
 use crate::sync::waiters::WaiterKey;
@@ -27,7 +27,7 @@ impl Channel {
         match self.snapshot() {
             Some((transform, subscribers)) => {
                 if let Some(msg) = transform::apply(self.name(), transform.as_ref(), msg) {
-                    self.fan_out(&subscribers, &msg);
+                    self.fan_out(subscribers, &msg);
                 }
                 Ok(())
             }
@@ -75,6 +75,7 @@ impl Channel {
         timeout: impl IntoTimeout,
     ) -> Result<usize, Closed> {
         let original = Msg::new(msg);
+        crate::sync::charge().await;
         let Some((transform, _)) = self.snapshot() else {
             return Err(Closed(original));
         };
@@ -87,7 +88,7 @@ impl Channel {
             None => return Ok(0),
         }
         match self.snapshot() {
-            Some((_, subscribers)) => Ok(self.fan_out(&subscribers, &msg)),
+            Some((_, subscribers)) => Ok(self.fan_out(subscribers, &msg)),
             None => Err(Closed(original)),
         }
     }
@@ -109,9 +110,9 @@ impl Channel {
     }
 
     /// The transform and subscriber list to send with; `None` if closed.
-    fn snapshot(&self) -> Option<(Option<Transform>, Arc<Vec<Subscriber>>)> {
+    fn snapshot(&self) -> Option<(Option<Transform>, Snapshot)> {
         let state = self.state();
-        (!state.closed).then(|| (state.transform.clone(), state.subscribers.clone()))
+        (!state.closed).then(|| (state.transform.clone(), state.subscribers.snapshot()))
     }
 
     /// A message arriving from a channel this one subscribes to: the
@@ -120,43 +121,44 @@ impl Channel {
         let (transform, subscribers) = self.snapshot()?;
         Some(
             match transform::apply(self.name(), transform.as_ref(), msg) {
-                Some(msg) => self.fan_out(&subscribers, &msg),
+                Some(msg) => self.fan_out(subscribers, &msg),
                 None => 0,
             },
         )
     }
 
     /// Gives `msg` to each subscriber; unsubscribes the gone ones. Returns
-    /// the number of tasks reached.
-    fn fan_out(&self, subscribers: &[Subscriber], msg: &Msg) -> usize {
+    /// the number of tasks reached. O(subscribers), gone ones included.
+    fn fan_out(&self, subscribers: Snapshot, msg: &Msg) -> usize {
         let mut reached = 0;
         let mut gone = Vec::new();
-        for subscriber in subscribers {
+        for subscriber in subscribers.iter() {
             let delivered = match subscriber {
                 Subscriber::Task(task) => task.send(msg.clone()).ok().map(|()| 1),
                 Subscriber::Channel(channel) => channel.forward(msg.clone()),
             };
             match delivered {
                 Some(count) => reached += count,
-                None => gone.push(subscriber),
+                None => gone.push(subscriber.clone()),
             }
         }
+        // Released first, so that removing the gone ones need not copy the
+        // subscriber list.
+        drop(subscribers);
         if !gone.is_empty() {
             self.drop_gone(&gone);
         }
         reached
     }
 
-    fn drop_gone(&self, gone: &[&Subscriber]) {
+    fn drop_gone(&self, gone: &[Subscriber]) {
         tracing::debug!(
             channel = self.name(),
             count = gone.len(),
             "unsubscribing ended subscribers"
         );
-        let mut state = self.state();
-        if state.subscribers.iter().any(|s| gone.contains(&s)) {
-            Arc::make_mut(&mut state.subscribers).retain(|s| !gone.contains(&s));
-        }
+        let mut removed = Vec::with_capacity(2 * gone.len());
+        self.state().subscribers.remove_all(gone, &mut removed);
     }
 }
 

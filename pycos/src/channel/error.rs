@@ -9,7 +9,7 @@ use crate::Msg;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ChannelError {
-    /// Another live channel of the scheduler has this name.
+    /// Another open channel of the scheduler has this name.
     Duplicate(String),
     /// The name has no alphanumeric character to start with.
     InvalidName(String),

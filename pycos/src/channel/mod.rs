@@ -2,19 +2,24 @@
 //! `Channel`).
 //!
 //! - `mod.rs` (here): the channel handle, its name and lifetime.
-//! - `table`: the per-scheduler name table: uniqueness, `locate`, `register`.
+//! - `table`: the per-scheduler name table, which keeps each channel until
+//!   it is closed: uniqueness, `locate`, `register`.
 //! - `subscribe`: [`Subscriber`], subscribing with cycle refusal.
+//! - `roster`: the subscriber list: order, index, snapshots.
 //! - `broadcast`: `send` and `deliver` through the hierarchy.
 //! - `transform`: applying a transform, containing its panics.
 //!
 //! A send takes a snapshot of the subscriber list (an `Arc` of a vector
-//! that subscriptions copy on write) and releases the channel's lock before
-//! calling anything, so user transforms and subscriber channels never run
-//! under it, and a broadcast to many subscribers clones only the message's
-//! `Arc`.
+//! that subscriptions copy on write, see `roster`) and releases the
+//! channel's lock before calling anything, so user transforms and
+//! subscriber channels never run under it, and a broadcast to many
+//! subscribers clones only the message's `Arc`. Subscribing and
+//! unsubscribing are O(1) amortised, a send O(subscribers), including
+//! unsubscribing the ended ones it finds.
 
 mod broadcast;
 mod error;
+mod roster;
 mod subscribe;
 mod table;
 mod transform;
@@ -25,7 +30,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use error::{ChannelError, Closed, NotSubscribed, SubscribeError};
 pub use subscribe::Subscriber;
-pub(crate) use table::Table;
+pub(crate) use table::{Table, release_all};
 
 use crate::Msg;
 use crate::runtime::Shared;
@@ -35,14 +40,35 @@ use transform::Transform;
 /// A named channel that broadcasts each message to all its subscribers:
 /// tasks, and other channels (which pass it on to theirs).
 ///
-/// Names are unique among the live channels of a scheduler: creating a
-/// second channel with a taken name is an error.
 /// [`send`](Channel::send) returns at once; every current subscriber gets
 /// the message, in the order one sender sent them, sharing one payload.
 /// [`deliver`](Channel::deliver) can wait for subscribers and tells how many
 /// tasks the message reached across the hierarchy. An optional transform
 /// rewrites or drops messages. `Channel` is a cheap handle (clones are the
 /// same channel), compared and hashed by identity, usable from any thread.
+///
+/// A channel lives in its scheduler's channel table from its creation until
+/// [`close`](Channel::close), as in pycos: dropping every handle does not
+/// end it — [`locate`](Channel::locate) still finds it by name, and its
+/// subscribers still get what is sent to it. Close channels you are done
+/// with; an unclosed one (and the subscribers it holds) lives until its
+/// scheduler shuts down.
+///
+/// # Differences from pycos
+///
+/// Deliberate, so that mistakes show instead of passing silently:
+/// - **Duplicate names are an error.** Names are unique among the open
+///   channels of a scheduler; [`new`](Channel::new) with a taken name gives
+///   [`ChannelError::Duplicate`]. pycos logs "Duplicate channel ignored"
+///   and returns a second object the table does not know, which
+///   `locate`, `register` and remote peers then never see.
+/// - **Sending to a closed channel is an error**: [`send`](Channel::send)
+///   and [`deliver`](Channel::deliver) give [`Closed`] with the message
+///   back, and subscribing gives [`SubscribeError::Closed`]. pycos accepts
+///   the message and delivers it to nobody.
+/// - **Cycles are refused**: subscribing a channel that already reaches
+///   this one is a [`SubscribeError::Cycle`]; pycos recurses until its
+///   stack overflows.
 ///
 /// # Examples
 ///
@@ -85,7 +111,7 @@ pub struct Channel {
     inner: Arc<Inner>,
 }
 
-/// A channel's shared part; the scheduler's table refers to it weakly.
+/// A channel's shared part; the scheduler's table holds it until `close`.
 pub(crate) struct Inner {
     name: String,
     sched: Arc<Shared>,
@@ -94,7 +120,7 @@ pub(crate) struct Inner {
 
 struct State {
     /// Copied on write, so that a send iterates a snapshot without the lock.
-    subscribers: Arc<Vec<Subscriber>>,
+    subscribers: roster::Roster,
     transform: Option<Transform>,
     /// Deliverers waiting for more subscribers.
     deliverers: Waiters,
@@ -109,8 +135,8 @@ impl Channel {
     ///
     /// # Errors
     ///
-    /// [`ChannelError::Duplicate`] if a live channel of the scheduler has
-    /// the name; [`ChannelError::InvalidName`] if nothing alphanumeric is
+    /// [`ChannelError::Duplicate`] if an open channel of the scheduler has
+    /// the name (pycos ignores the duplicate instead); [`ChannelError::InvalidName`] if nothing alphanumeric is
     /// left of it.
     pub fn new(name: &str) -> Result<Channel, ChannelError> {
         Channel::create(name, None)
@@ -172,7 +198,7 @@ impl Channel {
             name: trimmed.to_owned(),
             sched: sched.clone(),
             state: Mutex::new(State {
-                subscribers: Arc::default(),
+                subscribers: roster::Roster::default(),
                 transform,
                 deliverers: Waiters::default(),
                 closed: false,
@@ -195,42 +221,42 @@ impl Channel {
     where
         F: Fn(&str, Msg) -> Option<Msg> + Send + Sync + 'static,
     {
-        self.state().transform = Some(Arc::new(transform));
+        // The old transform (user code) is dropped after the lock.
+        let _old = self.state().transform.replace(Arc::new(transform));
     }
 
     /// Removes the transform: messages pass unchanged.
     pub fn clear_transform(&self) {
-        self.state().transform = None;
+        let _old = self.state().transform.take();
     }
 
-    /// Closes the channel: subscribers are dropped, the name is freed (a new
-    /// channel may take it), waiting deliverers give up, and later sends
-    /// and subscriptions fail. Closing twice does nothing.
+    /// Closes the channel: it leaves the scheduler's table (so `locate` no
+    /// longer finds it and a new channel may take the name), subscribers are
+    /// dropped, waiting deliverers give up, and later sends and
+    /// subscriptions fail. Closing twice does nothing.
     pub fn close(&self) {
-        let wakers = {
+        let (wakers, _subscribers, _transform) = {
             let mut state = self.state();
             if state.closed {
                 return;
             }
             state.closed = true;
             state.registered = false;
-            state.subscribers = Arc::default();
-            state.transform = None;
-            state.deliverers.notify_all()
+            (
+                state.deliverers.notify_all(),
+                state.subscribers.take(),
+                state.transform.take(),
+            )
         };
         table::remove(&self.inner);
         wake_all(wakers);
+        // The subscribers and the transform (user code, with its captures)
+        // are dropped last, outside the lock.
     }
 
     /// Whether [`close`](Channel::close) was called.
     pub fn is_closed(&self) -> bool {
         self.state().closed
-    }
-}
-
-impl Drop for Inner {
-    fn drop(&mut self) {
-        table::remove(self);
     }
 }
 

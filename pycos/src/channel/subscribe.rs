@@ -101,7 +101,9 @@ impl Channel {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub async fn subscribe(&self, subscriber: impl Into<Subscriber>) -> Result<(), SubscribeError> {
-        self.add(subscriber.into())
+        let subscriber = subscriber.into();
+        crate::sync::charge().await;
+        self.add(subscriber)
     }
 
     /// Unsubscribes a task or channel: it gets no further messages.
@@ -114,19 +116,23 @@ impl Channel {
         subscriber: impl Into<Subscriber>,
     ) -> Result<(), NotSubscribed> {
         let subscriber = subscriber.into();
-        let mut state = self.state();
-        let at = state
-            .subscribers
-            .iter()
-            .position(|s| *s == subscriber)
-            .ok_or(NotSubscribed)?;
-        Arc::make_mut(&mut state.subscribers).remove(at);
-        Ok(())
+        crate::sync::charge().await;
+        let mut removed = Vec::new();
+        if self.state().subscribers.remove(&subscriber, &mut removed) {
+            Ok(())
+        } else {
+            Err(NotSubscribed)
+        }
     }
 
     /// The current subscribers, in the order they subscribed.
     pub fn subscribers(&self) -> Vec<Subscriber> {
-        self.state().subscribers.to_vec()
+        self.state()
+            .subscribers
+            .snapshot()
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// How many tasks and channels are subscribed directly.
@@ -152,9 +158,7 @@ impl Channel {
             if state.closed {
                 return Err(SubscribeError::Closed(self.name().to_owned()));
             }
-            if !state.subscribers.contains(&subscriber) {
-                Arc::make_mut(&mut state.subscribers).push(subscriber);
-            }
+            state.subscribers.insert(subscriber);
             // Deliverers waiting for subscribers count again.
             state.deliverers.notify_all()
         };
@@ -177,7 +181,7 @@ impl Channel {
             if !seen.insert(Arc::as_ptr(&channel.inner)) {
                 continue;
             }
-            let subscribers = channel.state().subscribers.clone();
+            let subscribers = channel.state().subscribers.snapshot();
             stack.extend(subscribers.iter().filter_map(|s| match s {
                 Subscriber::Channel(c) => Some(c.clone()),
                 Subscriber::Task(_) => None,

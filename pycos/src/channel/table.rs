@@ -1,19 +1,24 @@
-//! The per-scheduler channel table: names are unique among live channels.
+//! The per-scheduler channel table: names are unique among open channels.
 //!
-//! The table holds weak references, so a channel lives as long as a handle
-//! to it does (a subscription of one channel to another holds one); when
-//! the last handle goes, or at [`close`](crate::Channel::close), the name is
-//! free again. pycos keeps every channel until it is closed.
+//! As in pycos, the table keeps each channel (strongly) from its creation
+//! until [`close`](crate::Channel::close): a channel whose handles are all
+//! dropped still has its subscribers, can still be found with
+//! [`locate`](crate::Channel::locate) and sent to, and keeps its name. This
+//! is what lets a remote subscriber, or a task that only knows the name,
+//! reach it later. The price is that an unclosed channel lives as long as
+//! its scheduler; the table is emptied when the scheduler shuts down
+//! ([`release_all`]), which also breaks the cycle scheduler → table →
+//! channel → subscribed task → scheduler.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
 use super::{Channel, ChannelError, Inner};
 use crate::runtime::{Pycos, Shared, context};
 use crate::sync::lock;
 
-/// Live channels by name; a field of the scheduler's `Shared`.
-pub(crate) type Table = HashMap<String, Weak<Inner>>;
+/// Open channels by name; a field of the scheduler's `Shared`.
+pub(crate) type Table = HashMap<String, Arc<Inner>>;
 
 /// The scheduler running the calling task, or the process-wide one.
 pub(super) fn current_scheduler() -> Arc<Shared> {
@@ -27,40 +32,52 @@ pub(super) fn insert(
     make: impl FnOnce() -> Inner,
 ) -> Result<Channel, ChannelError> {
     let mut table = lock(&sched.channels);
-    if table
-        .get(name)
-        .is_some_and(|entry| entry.strong_count() > 0)
-    {
+    if table.contains_key(name) {
         return Err(ChannelError::Duplicate(name.to_owned()));
     }
     let inner = Arc::new(make());
-    table.insert(name.to_owned(), Arc::downgrade(&inner));
+    table.insert(name.to_owned(), inner.clone());
     Ok(Channel { inner })
 }
 
 /// Removes `inner`'s entry (not that of a newer channel of the same name).
 pub(super) fn remove(inner: &Inner) {
-    let mut table = lock(&inner.sched.channels);
-    let ours = table
-        .get(&inner.name)
-        .is_some_and(|entry| std::ptr::eq(entry.as_ptr(), inner));
-    if ours {
-        table.remove(&inner.name);
-    }
+    let removed = {
+        let mut table = lock(&inner.sched.channels);
+        let ours = table
+            .get(&inner.name)
+            .is_some_and(|entry| std::ptr::eq(Arc::as_ptr(entry), inner));
+        if ours {
+            table.remove(&inner.name)
+        } else {
+            None
+        }
+    };
+    // Dropped outside the table's lock.
+    drop(removed);
 }
 
-/// The live channel named `name` on the calling task's scheduler.
+/// The open channel named `name` on the calling task's scheduler.
 pub(super) fn find(name: &str) -> Option<Channel> {
     let sched = current_scheduler();
     let table = lock(&sched.channels);
-    let inner = table.get(name)?.upgrade()?;
+    let inner = table.get(name)?.clone();
     Some(Channel { inner })
+}
+
+/// Forgets every channel of a scheduler that is shutting down. Channels
+/// still held by handles keep working (sends reach no ended task); the
+/// others, and the tasks they hold as subscribers, are freed.
+pub(crate) fn release_all(sched: &Shared) {
+    let table = std::mem::take(&mut *lock(&sched.channels));
+    // Dropped outside the lock: a channel's last handle may go here.
+    drop(table);
 }
 
 impl Channel {
     /// Marks the channel as registered, so that peers can locate it once
     /// the networking layer is in use. Local [`locate`](Channel::locate)
-    /// finds every live channel, registered or not, as in pycos.
+    /// finds every open channel, registered or not, as in pycos.
     ///
     /// # Errors
     ///
@@ -96,10 +113,12 @@ impl Channel {
         self.state().registered
     }
 
-    /// Finds the live channel named `name` on the calling task's scheduler
-    /// (the process-wide one outside tasks). A wait, so that the networked
-    /// version can ask peers.
+    /// Finds the open channel named `name` on the calling task's scheduler
+    /// (the process-wide one outside tasks): every channel created there and
+    /// not yet [closed](Channel::close), even if no handle to it is left. A
+    /// wait, so that the networked version can ask peers.
     pub async fn locate(name: &str) -> Option<Channel> {
+        crate::sync::charge().await;
         find(name)
     }
 }

@@ -1,5 +1,13 @@
 //! A job's way back: a one-shot slot the pool thread fills and the task's
 //! [`PoolTask`] future takes, waking the task from the pool thread.
+//!
+//! A job queued from a task holds an [`OutsideWork`] guard from
+//! `async_task` until its result is in the slot and the task woken, so a
+//! virtual clock does not jump over the real time the job takes (a
+//! `.timeout(5.0)` on the result would otherwise expire at once). The guard
+//! lives in the [`Sender`], and is dropped at the end of
+//! [`Sender::complete`], which runs whether the job ran, panicked, or was
+//! dropped unrun.
 
 use std::fmt;
 use std::future::Future;
@@ -9,6 +17,8 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 
 use super::PoolError;
+use crate::runtime::coop;
+use crate::runtime::outside::OutsideWork;
 use crate::runtime::scheduler::panic_text;
 use crate::sync::lock;
 
@@ -24,6 +34,8 @@ struct Slot<T> {
 /// ran), it reports [`PoolError::Terminated`], so no task waits for ever.
 struct Sender<T> {
     slot: Option<Arc<Mutex<Slot<T>>>>,
+    /// Holds back the virtual clock of the queuing task's scheduler.
+    outside: Option<OutsideWork>,
 }
 
 impl<T> Sender<T> {
@@ -39,6 +51,8 @@ impl<T> Sender<T> {
         if let Some(waker) = waker {
             waker.wake();
         }
+        // Only now: the wake-up is queued before the clock may move.
+        drop(self.outside.take());
     }
 }
 
@@ -60,13 +74,31 @@ where
     }));
     let mut sender = Sender {
         slot: Some(slot.clone()),
+        outside: OutsideWork::begin(),
     };
     let job: Job = Box::new(move || {
-        let result = catch_unwind(AssertUnwindSafe(f))
-            .map_err(|panic| PoolError::Panicked(panic_text(&*panic)));
+        let result = catch_unwind(AssertUnwindSafe(f)).map_err(|panic| {
+            let text = panic_text(&*panic);
+            drop_contained(panic);
+            PoolError::Panicked(text)
+        });
         sender.complete(result);
     });
     (job, PoolTask { slot })
+}
+
+/// Drops what a job left behind (a panic payload, a result nobody awaits)
+/// on the pool thread, containing a destructor that panics too: the thread
+/// must live on to run the next jobs. A second payload is leaked rather
+/// than risk a third panic.
+pub(crate) fn drop_contained<V>(value: V) {
+    if let Err(again) = catch_unwind(AssertUnwindSafe(move || drop(value))) {
+        tracing::warn!(
+            panic = %panic_text(&*again),
+            "a pool job left a value whose destructor panicked"
+        );
+        std::mem::forget(again);
+    }
 }
 
 /// The result of a job given to
@@ -96,6 +128,7 @@ impl<T> Future for PoolTask<T> {
     type Output = Result<T, PoolError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        std::task::ready!(coop::proceed(cx));
         let mut slot = lock(&self.slot);
         match slot.result.take() {
             Some(result) => Poll::Ready(result),

@@ -11,6 +11,7 @@ mod job;
 use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::sync::{Arc, Condvar, Mutex};
 use std::task::{Context, Poll};
@@ -19,7 +20,8 @@ use std::thread::JoinHandle;
 pub use error::PoolError;
 pub use job::PoolTask;
 
-use crate::runtime::context;
+use crate::runtime::scheduler::panic_text;
+use crate::runtime::{context, coop};
 use crate::sync::lock;
 use crate::sync::waiters::{WaiterKey, Waiters, wake_all};
 use job::Job;
@@ -55,6 +57,20 @@ struct Shared {
 /// on one of the pool's threads instead; the task waits like for any other
 /// event, other tasks keep running, and the task resumes with the
 /// closure's value — or a [`PoolError`] if it panicked.
+///
+/// # Virtual clock
+///
+/// A job queued from a task holds back its scheduler's virtual clock (see
+/// [`Builder::virtual_clock`](crate::Builder::virtual_clock)) from the
+/// moment `async_task` returns until the job's result is stored and the
+/// task woken. While it runs, virtual time stands still — for every timer
+/// of the scheduler — and the scheduler waits for the job in real time.
+/// So a `.timeout(t)` on a job's result does not expire because the job
+/// takes real time (virtual time does not pass meanwhile), and a program
+/// under test sees the job's result before any later timer. It follows
+/// that a job that never ends stops virtual time for good; keep such jobs
+/// off a virtually clocked scheduler. Jobs queued from a thread outside any
+/// scheduler hold back no clock.
 ///
 /// pycos' `AsyncDBCursor` is this pattern applied to a database cursor:
 /// run each blocking call of the client library through `async_task`, one
@@ -169,7 +185,15 @@ fn work(shared: &Shared) {
                 state = shared.work.wait(state).unwrap_or_else(|p| p.into_inner());
             }
         };
-        job();
+        // A job contains its own panic; this catches a destructor that
+        // panics after it (a result nobody awaits), so the thread lives on.
+        if let Err(panic) = catch_unwind(AssertUnwindSafe(job)) {
+            tracing::warn!(
+                panic = %panic_text(&*panic),
+                "a value left by a pool job panicked when dropped"
+            );
+            job::drop_contained(panic);
+        }
         let joiners = {
             let mut state = lock(&shared.state);
             state.running -= 1;
@@ -227,6 +251,7 @@ impl Future for Join<'_> {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        std::task::ready!(coop::proceed(cx));
         let this = self.get_mut();
         let mut state = lock(&this.shared.state);
         if let Some(key) = this.key.take() {

@@ -366,6 +366,9 @@ impl Core {
             }
         }
         self.run_queue.borrow_mut().clear();
+        // The channel table keeps channels until closed, and they keep
+        // their subscribed tasks, which keep this scheduler: let go.
+        crate::channel::release_all(&self.shared);
     }
 }
 

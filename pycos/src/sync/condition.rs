@@ -11,6 +11,7 @@ use std::time::Duration;
 use super::raw_lock::{Held, Owner, RawAcquire, RawLock};
 use super::waiters::{WaiterKey, Waiters, wake_all};
 use super::{NotOwner, lock};
+use crate::runtime::coop;
 use crate::{IntoTimeout, WaitExt};
 
 /// A condition variable with its own re-entrant lock, as in pycos.
@@ -29,6 +30,15 @@ use crate::{IntoTimeout, WaitExt};
 /// `wait_timeout` bounds only the wait for the notification and always
 /// re-acquires (pycos 4.12.2 returns without the lock on timeout, a defect
 /// this port does not copy).
+///
+/// # Differences from pycos
+///
+/// - [`wait_timeout`](Condition::wait_timeout) re-acquires the lock on
+///   timeout too (pycos returns without it).
+/// - The lock follows [`RLock`](crate::RLock#differences-from-pycos): strict
+///   FIFO hand-over (a waiter coming back from `wait` goes first), negative
+///   timeouts try once, and a release or `wait` by a task that does not hold
+///   the lock is a [`NotOwner`] error value (pycos crashes).
 ///
 /// # Examples
 ///
@@ -238,6 +248,7 @@ impl Future for Notified<'_> {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        std::task::ready!(coop::proceed(cx));
         let this = self.get_mut();
         let Some(key) = this.key else {
             return Poll::Ready(());

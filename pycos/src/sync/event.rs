@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll};
 
 use super::waiters::{WaiterKey, Waiters, wake_all};
+use crate::runtime::coop;
 
 #[derive(Debug, Default)]
 struct State {
@@ -111,6 +112,7 @@ impl Future for EventWait<'_> {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        std::task::ready!(coop::proceed(cx));
         let this = self.get_mut();
         let mut state = this.event.state();
         match this.key {

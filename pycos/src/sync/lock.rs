@@ -22,6 +22,22 @@ use super::raw_lock::{Held, Owner, RawAcquire, RawLock};
 /// The holder is the task that acquired the lock: a task that acquires it
 /// again waits for itself forever (bound such waits with a timeout).
 ///
+/// # Differences from pycos
+///
+/// - **Strict FIFO hand-over.** A release with waiters makes the oldest
+///   waiter the owner before it even runs, so a task that calls `acquire`
+///   in between waits its turn behind them. pycos frees the lock and wakes
+///   the first waiter, and a task that acquires before that waiter runs
+///   takes the lock ahead of it.
+/// - **Negative timeouts do not mean "forever".** pycos'
+///   `acquire(timeout=-1)` (its default) waits without limit; here
+///   `acquire().timeout(-1.0)` tries once, as every wait does for a limit
+///   of zero or less (see [`IntoTimeout`](crate::IntoTimeout)). Write
+///   `acquire().await` for no limit.
+/// - **Releasing a lock one does not hold** is a [`NotOwner`] error value,
+///   not an exception; a guard releases on drop, so an explicit
+///   [`release`](Lock::release) is needed only after [`LockGuard::leak`].
+///
 /// # Examples
 ///
 /// ```

@@ -19,6 +19,16 @@
 //! - [`Condition::wait_timeout`] re-acquires the lock on timeout.
 //! - [`Semaphore`] acquires take a timeout, and `Semaphore::new(0)` is
 //!   allowed.
+//! - A negative timeout tries once, as for every wait
+//!   ([`IntoTimeout`](crate::IntoTimeout)); pycos' `Lock.acquire(timeout=-1)`
+//!   waits forever.
+//!
+//! Each item's doc has its own "Differences from pycos" section.
+//!
+//! Every wait charges the task's cooperative budget when it completes (see
+//! the crate's fairness rule): a task that re-acquires a free lock in a
+//! loop still lets the other tasks run after a bounded number of
+//! acquisitions, as a pycos task does at each `yield`.
 //!
 //! The primitives are `Send + Sync` handles (clones share one primitive), so
 //! they can be created in `main` and passed to tasks, and released or set
@@ -43,7 +53,10 @@ pub use lock::{Lock, LockAcquire, LockGuard};
 pub use rlock::{RLock, RLockAcquire, RLockGuard};
 pub use semaphore::{Semaphore, SemaphoreAcquire, SemaphorePermit};
 
+use std::future::Future;
 use std::sync::{Mutex, MutexGuard};
+
+use crate::runtime::coop;
 
 /// Locks a mutex of the runtime, recovering from poisoning: no user code
 /// runs while these mutexes are held, so a panic cannot leave them broken.
@@ -51,6 +64,15 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Charges one ready completion to the running task's cooperative budget
+/// (see `runtime::coop`), for waits written as `async fn` that may complete
+/// without ever returning `Pending` (a `deliver` with its subscribers
+/// there, a message already set aside): awaited first, it gives way once
+/// the budget is spent.
+pub(crate) fn charge() -> impl Future<Output = ()> {
+    std::future::poll_fn(|cx| coop::proceed(cx))
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use std::thread::{self, ThreadId};
 
 use super::NotOwner;
 use super::waiters::{WaiterKey, Waiters};
-use crate::runtime::context;
+use crate::runtime::{context, coop};
 
 /// Who holds a lock: the running task, or a plain thread (a lock used by a
 /// thread outside any scheduler, e.g. with another executor).
@@ -185,6 +185,9 @@ impl Future for RawAcquire<'_> {
     type Output = Owner;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Owner> {
+        // Charged first, with no lock held: a free lock (or one handed over)
+        // is taken only on a poll that may complete.
+        std::task::ready!(coop::proceed(cx));
         let this = self.get_mut();
         let me = *this.me.get_or_insert_with(Owner::current);
         let mut state = this.lock.state();

@@ -18,6 +18,14 @@ use super::raw_lock::{Held, Owner, RawAcquire, RawLock};
 /// FIFO order; [`.timeout(t)`](crate::WaitExt::timeout) bounds a wait. A
 /// cheap, thread-safe handle: clones share the lock.
 ///
+/// # Differences from pycos
+///
+/// As for [`Lock`](crate::Lock#differences-from-pycos): the lock is handed
+/// over to the oldest waiter in strict FIFO order (nobody barges in
+/// between), a negative timeout tries once instead of waiting forever, and
+/// releasing a lock the task does not hold is a [`NotOwner`] error value
+/// (pycos crashes).
+///
 /// # Examples
 ///
 /// ```

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 
 use super::waiters::{WaiterKey, Waiters};
+use crate::runtime::coop;
 
 /// Permits and their waiters. Invariant: permits are only kept while nobody
 /// waits (a release with waiters hands its permit to the oldest one).
@@ -35,9 +36,19 @@ impl State {
 /// [`SemaphorePermit`] that returns its permit when dropped;
 /// [`forget`](SemaphorePermit::forget) keeps it taken, for pycos-style code
 /// that calls `release` itself. Any task or thread may release, and there is
-/// no upper bound, as in pycos. Unlike pycos, acquiring takes a time limit:
-/// [`.timeout(t)`](crate::WaitExt::timeout). A cheap handle: clones share
-/// the permits.
+/// no upper bound, as in pycos. A cheap handle: clones share the permits.
+///
+/// # Differences from pycos
+///
+/// - **`Semaphore::new(0)` is allowed**: the first `acquire` then waits for
+///   a `release`, which makes the semaphore a counting signal. pycos asserts
+///   `value >= 1`.
+/// - **Acquiring takes a time limit**,
+///   [`.timeout(t)`](crate::WaitExt::timeout), as every wait does; pycos'
+///   `acquire` has none (only `blocking=False`, which is a limit of zero
+///   here).
+/// - **Strict FIFO hand-over**: a release with waiters gives its permit to
+///   the oldest one, never to a task that asks in between.
 ///
 /// # Examples
 ///
@@ -151,6 +162,7 @@ impl Future for SemaphoreAcquire<'_> {
     type Output = SemaphorePermit;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<SemaphorePermit> {
+        std::task::ready!(coop::proceed(cx));
         let this = self.get_mut();
         let mut state = this.semaphore.state();
         let taken = match this.key {

@@ -5,8 +5,15 @@ use std::time::Duration;
 /// A time limit: seconds as a number (pycos' convention), or a [`Duration`].
 ///
 /// Zero, negative and NaN mean "do not wait": the operation is tried once and
-/// times out at once if it cannot complete, as pycos does for `timeout <= 0`.
-/// Infinity means "no limit".
+/// times out at once if it cannot complete. Infinity, or `None` (an
+/// `Option<Duration>`), means "no limit".
+///
+/// This one rule holds for every wait. pycos mostly agrees (`sleep`,
+/// `receive` and `Event.wait` with `timeout <= 0` do not wait), with one
+/// deliberate exception here: pycos' `Lock.acquire(timeout=-1)` — its
+/// default — and `RLock.acquire` with any negative timeout wait *forever*,
+/// whereas `lock.acquire().timeout(-1.0)` tries once. Port such calls as a
+/// plain `lock.acquire().await` (no limit), not with the negative number.
 ///
 /// # Examples
 ///
