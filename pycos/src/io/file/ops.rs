@@ -156,11 +156,11 @@ impl AsyncFile {
     ///
     /// Write failures (`BrokenPipe` when the reader is gone), `TimedOut`.
     pub async fn write(&self, data: &[u8]) -> io::Result<usize> {
+        let deadline = self.deadline();
+        let _turn = enter(&self.writing, Mode::Reactor, &deadline).await?;
         if data.is_empty() {
             return Ok(0);
         }
-        let deadline = self.deadline();
-        let _turn = enter(&self.writing, Mode::Reactor, &deadline).await?;
         self.write_some(data, &deadline).await
     }
 

@@ -6,6 +6,10 @@
 //! These are poll-style and bypass the operation queue and pycos' time
 //! limit: use them from one reading and one writing task at a time, and
 //! bound them with [`WaitExt::timeout`](crate::WaitExt::timeout).
+//!
+//! Like every other operation they charge the task's cooperative budget
+//! (`io::wait::charge`) before touching data, in `poll_step`, which every
+//! poll goes through.
 
 use std::io;
 use std::net::Shutdown;
@@ -16,14 +20,17 @@ use futures_io::{AsyncRead, AsyncWrite};
 
 use super::{AsyncSocket, tls};
 use crate::io::wait::{Stall, Step};
+use crate::runtime::coop;
 
 impl AsyncSocket {
-    /// Runs `step` until it finishes or must wait for the reactor.
+    /// Runs `step` until it finishes or must wait for the reactor; first
+    /// gives way if the task's budget is spent.
     fn poll_step<T>(
         &self,
         cx: &mut Context<'_>,
         mut step: impl FnMut() -> Step<T>,
     ) -> Poll<io::Result<T>> {
+        ready!(coop::proceed(cx));
         loop {
             match step() {
                 Ok(value) => return Poll::Ready(Ok(value)),

@@ -139,11 +139,11 @@ impl AsyncSocket {
     }
 
     pub(super) async fn recv_into_in(&self, buf: &mut [u8], mode: Mode) -> io::Result<usize> {
+        let deadline = self.deadline(mode);
+        let _turn = enter(&self.reading, mode, &deadline).await?;
         if buf.is_empty() {
             return Ok(0);
         }
-        let deadline = self.deadline(mode);
-        let _turn = enter(&self.reading, mode, &deadline).await?;
         drive(&self.src, mode, &deadline, || self.try_read(buf)).await
     }
 
