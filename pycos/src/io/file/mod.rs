@@ -21,6 +21,7 @@ use std::time::Duration;
 use rustix::event::epoll;
 use rustix::fs::FileType;
 
+use super::partial::Pending;
 use super::registration::IoSource;
 use super::socket::AsyncSocket;
 use super::turn::Turn;
@@ -75,7 +76,7 @@ pub struct AsyncFile {
     backend: Backend,
     /// pycos' per-operation limit (`settimeout`).
     timeout: OpLimit,
-    pending: Mutex<Vec<u8>>,
+    pending: Mutex<Pending>,
     reading: Turn,
     writing: Turn,
 }
@@ -85,7 +86,7 @@ impl AsyncFile {
         AsyncFile {
             backend,
             timeout: OpLimit::new(),
-            pending: Mutex::new(pending),
+            pending: Mutex::new(Pending::from(pending)),
             reading: Turn::default(),
             writing: Turn::default(),
         }

@@ -39,6 +39,7 @@ pub use blocking::Blocking;
 pub use error::{FrameTooLarge, TlsError, TruncatedFrame};
 pub use tls::{TlsClient, TlsServer};
 
+use super::partial::Pending;
 use super::registration::IoSource;
 use super::turn::Turn;
 use super::wait::{Deadline, Mode};
@@ -105,7 +106,7 @@ pub struct AsyncSocket {
     timeout: OpLimit,
     max_msg: AtomicUsize,
     /// Bytes read but not delivered (an abandoned read); served first.
-    pending: Mutex<Vec<u8>>,
+    pending: Mutex<Pending>,
     reading: Turn,
     writing: Turn,
     tls: tls::TlsState,
@@ -172,7 +173,7 @@ impl AsyncSocket {
     /// Gives up the socket, returning also the bytes kept from an abandoned
     /// read (so an `AsyncFile` made from it can serve them first).
     pub(crate) fn into_parts(self) -> (OwnedFd, Vec<u8>) {
-        let pending = std::mem::take(&mut *super::partial::lock(&self.pending));
+        let pending = super::partial::lock(&self.pending).take_all();
         (self.src.into_fd(), pending)
     }
 }
