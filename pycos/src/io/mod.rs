@@ -39,7 +39,7 @@ mod socket;
 mod turn;
 mod wait;
 
-pub use error::{NotInTask, OtherScheduler};
+pub use error::{NotInTask, OpenError, OtherScheduler};
 pub use file::AsyncFile;
 pub use pipe::{AsyncPipe, Input};
 pub use socket::{

@@ -21,6 +21,7 @@ use std::time::Duration;
 use rustix::event::epoll;
 use rustix::fs::FileType;
 
+use super::error::open_error;
 use super::partial::Pending;
 use super::registration::IoSource;
 use super::socket::AsyncSocket;
@@ -143,18 +144,25 @@ impl AsyncFile {
     ///
     /// # Errors
     ///
-    /// As [`File::open`].
+    /// As [`File::open`], with an [`OpenError`](crate::io::OpenError)
+    /// inside that names the path: `cannot open /no/such: No such file or
+    /// directory (os error 2)`.
     pub fn open(path: impl AsRef<Path>) -> io::Result<AsyncFile> {
-        AsyncFile::new(File::open(path)?)
+        let path = path.as_ref();
+        let file = File::open(path).map_err(|err| open_error(path, false, err))?;
+        AsyncFile::new(file)
     }
 
     /// Creates (or truncates) the file at `path` for writing.
     ///
     /// # Errors
     ///
-    /// As [`File::create`].
+    /// As [`File::create`], with an [`OpenError`](crate::io::OpenError)
+    /// inside that names the path.
     pub fn create(path: impl AsRef<Path>) -> io::Result<AsyncFile> {
-        AsyncFile::new(File::create(path)?)
+        let path = path.as_ref();
+        let file = File::create(path).map_err(|err| open_error(path, true, err))?;
+        AsyncFile::new(file)
     }
 
     /// Whether calls go through a worker thread rather than the reactor.
