@@ -144,6 +144,18 @@ impl Blocking<'_> {
 }
 
 impl Blocking<'_> {
+    /// See [`AsyncSocket::handshake`].
+    ///
+    /// # Errors
+    ///
+    /// As the asynchronous method.
+    pub fn handshake(&self) -> io::Result<()> {
+        block_on(
+            self.sock
+                .settle_tls(Mode::Blocking, &self.sock.deadline(Mode::Blocking)),
+        )
+    }
+
     /// See [`AsyncSocket::start_tls_client`].
     ///
     /// # Errors

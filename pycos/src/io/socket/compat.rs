@@ -24,13 +24,23 @@ use crate::runtime::coop;
 
 impl AsyncSocket {
     /// Runs `step` until it finishes or must wait for the reactor; first
-    /// gives way if the task's budget is spent.
+    /// gives way if the task's budget is spent, and finishes a TLS
+    /// handshake that `accept` left to the connection.
     fn poll_step<T>(
+        &self,
+        cx: &mut Context<'_>,
+        step: impl FnMut() -> Step<T>,
+    ) -> Poll<io::Result<T>> {
+        ready!(coop::proceed(cx));
+        ready!(self.poll_steps(cx, || self.settle_step()))?;
+        self.poll_steps(cx, step)
+    }
+
+    fn poll_steps<T>(
         &self,
         cx: &mut Context<'_>,
         mut step: impl FnMut() -> Step<T>,
     ) -> Poll<io::Result<T>> {
-        ready!(coop::proceed(cx));
         loop {
             match step() {
                 Ok(value) => return Poll::Ready(Ok(value)),

@@ -88,6 +88,18 @@ impl TlsError {
         }
     }
 
+    /// What operations after a failed handshake report.
+    pub(super) fn from_handshake(err: &std::io::Error) -> TlsError {
+        let cause = err
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<TlsError>())
+            .map_or_else(|| err.to_string(), |tls| tls.message.clone());
+        TlsError {
+            message: format!("the handshake failed earlier: {cause}"),
+            config: false,
+        }
+    }
+
     /// Whether the settings were at fault (unreadable file, no certificate,
     /// key not matching), rather than the peer.
     pub fn is_config(&self) -> bool {

@@ -1,5 +1,15 @@
 //! TLS on a socket: settings for `connect`/`accept`, starting TLS on a
-//! connected socket, and closing with a close notification.
+//! connected socket, the server handshake an accepted connection does in
+//! its first operation, and closing with a close notification.
+//!
+//! `accept` on a TLS listener installs the server session and returns at
+//! once (Go's `tls.Listener` does the same): a handshake needs the peer, and
+//! one that never answers must not hold up the clients behind it. The
+//! handshake then runs at the start of the connection's first operation,
+//! within that operation's time limit, or in [`handshake`](AsyncSocket::handshake)
+//! for a server that wants it done first. A failure belongs to that
+//! connection: its operations fail (the first with the cause, later ones
+//! saying that the handshake failed), the listener keeps accepting.
 
 use std::io;
 
@@ -7,12 +17,13 @@ use rustls::Connection;
 
 use super::{AsyncSocket, TlsClient, TlsServer, tls};
 use crate::io::turn::enter;
-use crate::io::wait::{Deadline, Mode, drive};
+use crate::io::wait::{Deadline, Mode, Stall, Step, drive};
 
 impl AsyncSocket {
-    /// Makes [`accept`](AsyncSocket::accept) run a TLS server handshake on
+    /// Makes [`accept`](AsyncSocket::accept) start a TLS server session on
     /// each connection (pycos' `AsyncSocket(sock, certfile=.., keyfile=..)`
-    /// on a listening socket).
+    /// on a listening socket); its handshake runs in the connection's first
+    /// operation (see [`handshake`](AsyncSocket::handshake)).
     #[must_use]
     pub fn with_tls_server(mut self, tls: TlsServer) -> AsyncSocket {
         self.tls.server = Some(tls);
@@ -27,9 +38,66 @@ impl AsyncSocket {
         self
     }
 
-    /// Whether a TLS session is established.
+    /// Whether the socket speaks TLS: a session was started (by `connect`,
+    /// `accept`, or `start_tls_*`). On a connection from `accept` its
+    /// handshake may still be to come, in the first operation.
     pub fn is_tls(&self) -> bool {
         self.tls.is_active()
+    }
+
+    /// Completes the TLS handshake of a connection from a TLS listener's
+    /// [`accept`](AsyncSocket::accept) now, instead of in its first
+    /// operation; does nothing on a socket without TLS or whose handshake
+    /// is done. Bounded by [`settimeout`](AsyncSocket::settimeout) or
+    /// [`.timeout(t)`](crate::WaitExt::timeout); a handshake cut short that
+    /// way goes on in the next operation.
+    ///
+    /// # Errors
+    ///
+    /// The handshake's failure (`InvalidData` with a
+    /// [`TlsError`](super::TlsError) for a peer that does not speak TLS or
+    /// is refused, `UnexpectedEof`, ...), `TimedOut`.
+    pub async fn handshake(&self) -> io::Result<()> {
+        self.settle_tls(Mode::Reactor, &self.deadline(Mode::Reactor))
+            .await
+    }
+
+    /// Finishes a handshake left to this operation; a no-op for sockets
+    /// without TLS or with the handshake done (one check of the session).
+    pub(super) async fn settle_tls(&self, mode: Mode, deadline: &Deadline) -> io::Result<()> {
+        let Some(session) = self.tls.session() else {
+            return Ok(());
+        };
+        if !tls::is_handshaking(session) {
+            return Ok(());
+        }
+        // Both directions, always reading first: operations waiting for
+        // either queue behind the handshake, and two settling operations
+        // cannot hold one turn each.
+        let _reading = enter(&self.reading, mode, deadline).await?;
+        let _writing = enter(&self.writing, mode, deadline).await?;
+        drive(&self.src, mode, deadline, || self.settle_step()).await
+    }
+
+    /// One step of a pending handshake: `Ok` once there is none. A failure
+    /// is kept for the operations that follow.
+    pub(super) fn settle_step(&self) -> Step<()> {
+        let Some(session) = self.tls.session() else {
+            return Ok(());
+        };
+        if let Some(err) = self.tls.failure() {
+            return Err(Stall::Failed(err));
+        }
+        if !tls::is_handshaking(session) {
+            return Ok(());
+        }
+        match tls::handshake(session, self.src.fd()) {
+            Err(Stall::Failed(err)) => {
+                self.tls.fail(&err);
+                Err(Stall::Failed(err))
+            }
+            other => other,
+        }
     }
 
     /// Starts TLS as the client on this connected socket.
@@ -64,9 +132,8 @@ impl AsyncSocket {
     ) -> io::Result<()> {
         let _reading = enter(&self.reading, mode, deadline).await?;
         let _writing = enter(&self.writing, mode, deadline).await?;
-        let session = self.tls.begin(session)?;
-        let fd = self.src.fd();
-        drive(&self.src, mode, deadline, || tls::handshake(session, fd)).await
+        self.tls.begin(session)?;
+        drive(&self.src, mode, deadline, || self.settle_step()).await
     }
 
     /// Closes the socket; on a TLS socket the close notification is sent

@@ -28,7 +28,7 @@ use std::sync::{Mutex, OnceLock};
 use rustls::Connection;
 
 pub use config::{TlsClient, TlsServer};
-pub(super) use session::{close_notify, flush, handshake, read, write};
+pub(super) use session::{close_notify, flush, handshake, is_handshaking, read, write};
 
 use super::TlsError;
 
@@ -42,9 +42,25 @@ pub(super) struct TlsState {
     pub(super) server: Option<TlsServer>,
     pub(super) client: Option<TlsClient>,
     session: OnceLock<Mutex<Connection>>,
+    /// Why the handshake failed, for the operations after the one that saw
+    /// it (the session cannot report it twice).
+    failed: OnceLock<(io::ErrorKind, TlsError)>,
 }
 
 impl TlsState {
+    /// Remembers that the handshake failed with `err`.
+    pub(super) fn fail(&self, err: &io::Error) {
+        let why = TlsError::from_handshake(err);
+        let _ = self.failed.set((err.kind(), why));
+    }
+
+    /// The handshake's failure, for every operation after it.
+    pub(super) fn failure(&self) -> Option<io::Error> {
+        self.failed
+            .get()
+            .map(|(kind, why)| io::Error::new(*kind, why.clone()))
+    }
+
     pub(super) fn session(&self) -> Option<&Mutex<Connection>> {
         self.session.get()
     }
