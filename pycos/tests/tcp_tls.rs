@@ -2,6 +2,7 @@
 //! handshakes in connect and in an accepted connection's first operation, framed and bulk data, name checks, a
 //! client that does not trust the server, and starting TLS on a connected
 //! socket.
+#![cfg(feature = "tls")]
 
 #[path = "support/net.rs"]
 mod net;

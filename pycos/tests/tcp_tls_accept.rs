@@ -2,6 +2,7 @@
 //! connects and says nothing, or one that sends garbage, holds up nobody
 //! else, and its failure is an error on its own connection, so the usual
 //! `loop { listener.accept().await?; ... }` server keeps serving.
+#![cfg(feature = "tls")]
 
 #[path = "support/net.rs"]
 mod net;

@@ -8,7 +8,9 @@
 use std::io;
 use std::net::SocketAddr;
 
-use super::{AsyncSocket, TlsClient, TlsServer};
+use super::AsyncSocket;
+#[cfg(feature = "tls")]
+use super::{TlsClient, TlsServer};
 use crate::io::wait::{Mode, block_on};
 
 /// Blocking operations on an [`AsyncSocket`], from
@@ -155,7 +157,10 @@ impl Blocking<'_> {
                 .settle_tls(Mode::Blocking, &self.sock.deadline(Mode::Blocking)),
         )
     }
+}
 
+#[cfg(feature = "tls")]
+impl Blocking<'_> {
     /// See [`AsyncSocket::start_tls_client`].
     ///
     /// # Errors

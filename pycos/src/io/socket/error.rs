@@ -63,12 +63,14 @@ impl std::error::Error for TruncatedFrame {}
 /// TLS failed: bad settings or files ([`is_config`](TlsError::is_config)),
 /// or the peer failed the handshake or broke the protocol (inside an
 /// `io::Error` of kind `InvalidData`).
+#[cfg(feature = "tls")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TlsError {
     message: String,
     config: bool,
 }
 
+#[cfg(feature = "tls")]
 impl TlsError {
     pub(super) fn config(message: String) -> TlsError {
         TlsError {
@@ -107,10 +109,12 @@ impl TlsError {
     }
 }
 
+#[cfg(feature = "tls")]
 impl fmt::Display for TlsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "TLS: {}", self.message)
     }
 }
 
+#[cfg(feature = "tls")]
 impl std::error::Error for TlsError {}

@@ -44,6 +44,7 @@ impl AsyncSocket {
             Err(err) => return Err(err.into()),
         }
         drop((writing, reading));
+        #[cfg(feature = "tls")]
         if let Some(client) = &self.tls.client {
             self.handshake_in(client.session(Some(addr))?, mode, &deadline)
                 .await?;
@@ -84,6 +85,7 @@ impl AsyncSocket {
         let (fd, addr) = drive(&self.src, mode, &deadline, || self.try_accept()).await?;
         drop(turn);
         let conn = AsyncSocket::from_fd(fd, false);
+        #[cfg(feature = "tls")]
         if let Some(server) = &self.tls.server {
             // The handshake is the connection's (see `secure`).
             conn.tls.begin(server.session()?)?;

@@ -16,10 +16,15 @@
 //! [`TlsClient::server_name`].
 //!
 //! - `config`: [`TlsServer`] and [`TlsClient`], loaded from PEM files;
-//! - `session`: the non-blocking handshake, read, write and flush steps.
+//! - `session`: the non-blocking handshake, read, write and flush steps;
+//! - `start`: TLS settings for connect/accept, TLS on a connected socket.
+//!
+//! All of it is the `tls` cargo feature (on by default); without it,
+//! `no_tls` stands in with the same names and no session ever exists.
 
 mod config;
 mod session;
+mod start;
 
 use std::fmt;
 use std::io;
