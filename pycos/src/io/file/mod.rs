@@ -52,6 +52,12 @@ enum Backend {
 /// covers the whole operation) and fail with `TimedOut` only if they got
 /// nothing.
 ///
+/// On a [virtual clock](crate::Builder::virtual_clock), time does not pass
+/// while a call runs on a worker thread (it may wake a task before the next
+/// timer), so a `.timeout(5.0)` on a threaded read waits for the read;
+/// polled descriptors (pipes, sockets) need no such rule, since the
+/// scheduler collects their readiness before time jumps.
+///
 /// # Examples
 ///
 /// ```
