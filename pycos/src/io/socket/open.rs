@@ -177,7 +177,9 @@ impl TryFrom<TcpStream> for AsyncSocket {
     }
 }
 
-/// Wraps a std listener; it is made non-blocking.
+/// Wraps a std listener; it is made non-blocking. Its backlog stays what
+/// std chose (128): `listen(AsyncSocket::default_backlog() as i32)` on the
+/// result raises it, or use [`AsyncSocket::tcp_listener`].
 impl TryFrom<TcpListener> for AsyncSocket {
     type Error = io::Error;
 
