@@ -218,6 +218,31 @@ fn socket_afile_checksums_match() {
 }
 
 #[test]
+fn socket_afile_names_a_missing_file_and_fails() {
+    let missing = std::env::temp_dir().join(format!("socket_afile-missing-{}", std::process::id()));
+    let out = Command::new(env!("CARGO_BIN_EXE_socket_afile"))
+        .arg(&missing)
+        .stdin(Stdio::null())
+        .output()
+        .expect("socket_afile runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !out.status.success(),
+        "exit status {}; stdout {stdout}",
+        out.status
+    );
+    assert!(
+        stderr.contains(&format!("cannot open {}", missing.display())),
+        "stderr: {stderr}"
+    );
+    assert!(
+        !stdout.contains("csum"),
+        "no checksum of an empty input: {stdout}"
+    );
+}
+
+#[test]
 fn pipe_csum_feeds_sha1sum_twice() {
     let data: Vec<u8> = (0..200_000_u32).map(|i| (i % 229) as u8).collect();
     let path = input_file("pipe_csum", &data);

@@ -2,10 +2,12 @@
 //! descriptors kept in blocking mode (`threaded`): a worker thread makes the
 //! calls; timeouts and abandoned reads behave as in the reactor.
 
-use std::io::ErrorKind;
+use std::io::{ErrorKind, Write};
 use std::path::PathBuf;
+use std::time::Duration;
 
-use pycos::io::AsyncFile;
+use pycos::WaitExt;
+use pycos::io::{AsyncFile, OpenError};
 
 fn temp(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()))
@@ -62,6 +64,53 @@ async fn threaded_pipe_timeouts_keep_late_data() {
     assert_eq!(reader.read(10).await.unwrap(), b"late");
     drop(writer);
     assert_eq!(reader.read(0).await.unwrap(), b"");
+}
+
+#[test]
+fn a_file_that_cannot_be_opened_is_named_in_the_error() {
+    let missing = temp("missing-named");
+    let err = AsyncFile::open(&missing).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound, "the cause's kind is kept");
+    let text = err.to_string();
+    assert!(
+        text.contains(missing.to_str().unwrap()) && text.starts_with("cannot open "),
+        "{text}"
+    );
+    let detail = err.get_ref().and_then(|e| e.downcast_ref::<OpenError>());
+    assert_eq!(detail.map(OpenError::path), Some(missing.as_path()));
+
+    let nowhere = temp("no-such-dir").join("out.txt");
+    let err = AsyncFile::create(&nowhere).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    assert!(
+        err.to_string()
+            .starts_with(&format!("cannot create {}", nowhere.display())),
+        "{err}"
+    );
+}
+
+#[pycos::test(virtual_clock)]
+async fn virtual_time_waits_for_a_threaded_read() {
+    let (reader, writer) = rustix::pipe::pipe().unwrap();
+    let reader = AsyncFile::threaded(reader).unwrap();
+    // The data comes from outside, a little later in real time: the worker
+    // is blocked in read(2) meanwhile, and no task can run.
+    let late = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(100));
+        std::fs::File::from(writer).write_all(b"late").unwrap();
+    });
+    let start = pycos::time::now().unwrap();
+    let got = reader.read(10).timeout(5.0).await;
+    let waited = pycos::time::now().unwrap() - start;
+    late.join().unwrap();
+    // Before, the clock jumped to the time limit at once: `None`.
+    assert_eq!(
+        got.map(Result::unwrap),
+        Some(b"late".to_vec()),
+        "the read's time limit passed on the virtual clock while the read \
+         was still running on its thread"
+    );
+    assert!(waited < 5.0, "virtual time moved {waited} s");
 }
 
 #[pycos::test]

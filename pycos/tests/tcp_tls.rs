@@ -1,44 +1,20 @@
 //! TLS on loopback with a self-signed certificate made for the test:
-//! handshakes in accept/connect, framed and bulk data, name checks, a
+//! handshakes in connect and in an accepted connection's first operation, framed and bulk data, name checks, a
 //! client that does not trust the server, and starting TLS on a connected
 //! socket.
+#![cfg(feature = "tls")]
 
 #[path = "support/net.rs"]
 mod net;
+#[path = "support/tls.rs"]
+mod tls;
 
 use std::io::ErrorKind;
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::sync::OnceLock;
 
 use pycos::io::{AsyncSocket, TlsClient, TlsError, TlsServer};
 use pycos::prelude::*;
-
-/// PEM files of a certificate for `localhost` and 127.0.0.1 and its key.
-struct Pem {
-    cert: PathBuf,
-    key: PathBuf,
-}
-
-fn pem() -> &'static Pem {
-    static PEM: OnceLock<Pem> = OnceLock::new();
-    PEM.get_or_init(|| make_pem("server", &["localhost", "127.0.0.1"]))
-}
-
-fn make_pem(tag: &str, names: &[&str]) -> Pem {
-    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
-    let certified = rcgen::generate_simple_self_signed(names).unwrap();
-    let dir =
-        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("tcp_tls-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let pem = Pem {
-        cert: dir.join(format!("{tag}-cert.pem")),
-        key: dir.join(format!("{tag}-key.pem")),
-    };
-    std::fs::write(&pem.cert, certified.cert.pem()).unwrap();
-    std::fs::write(&pem.key, certified.signing_key.serialize_pem()).unwrap();
-    pem
-}
+use tls::{make_pem, pem};
 
 fn tls_listener() -> AsyncSocket {
     let server = TlsServer::from_pem_files(&pem().cert, &pem().key).unwrap();
@@ -48,20 +24,21 @@ fn tls_listener() -> AsyncSocket {
 #[task]
 fn tls_echo_conn(conn: AsyncSocket) {
     assert!(conn.is_tls());
-    while let Some(msg) = conn.recv_msg().await.unwrap() {
-        conn.send_msg(&msg).await.unwrap();
+    // A client that fails the handshake ends only this connection.
+    while let Ok(Some(msg)) = conn.recv_msg().await {
+        if conn.send_msg(&msg).await.is_err() {
+            return;
+        }
     }
-    conn.close().await.unwrap();
+    let _ = conn.close().await;
 }
 
 #[task]
 fn tls_echo(listener: AsyncSocket, task: TaskCtx) {
     task.set_daemon(true);
     loop {
-        // A client that fails its handshake fails this accept only.
-        if let Ok((conn, _)) = listener.accept().await {
-            Task::new(tls_echo_conn(conn));
-        }
+        let (conn, _) = listener.accept().await.unwrap();
+        Task::new(tls_echo_conn(conn));
     }
 }
 
@@ -160,23 +137,32 @@ async fn bad_pem_files_are_config_errors() {
 async fn plain_client_against_tls_server_fails_the_handshake() {
     let listener = tls_listener();
     let addr = listener.local_addr().unwrap();
-    let accepted = Task::new(TaskSpec::new(
+    let served = Task::new(TaskSpec::new(
         "acceptor",
         listener,
         |listener, _task| async move {
-            listener
-                .accept()
-                .await
-                .map(|_| ())
-                .map_err(|err| err.kind())
+            // The listener accepts; the connection fails, first with the
+            // cause, then saying the handshake failed.
+            let (conn, _) = listener.accept().await.unwrap();
+            assert!(conn.is_tls());
+            let first = conn.recv_msg().await.unwrap_err();
+            let again = conn.send_msg(b"no").await.unwrap_err();
+            let tls_error = |err: &std::io::Error| {
+                err.get_ref()
+                    .and_then(|e| e.downcast_ref::<TlsError>())
+                    .is_some_and(|e| !e.is_config())
+            };
+            assert!(tls_error(&first) && tls_error(&again), "{first} / {again}");
+            assert!(again.to_string().contains("handshake failed"), "{again}");
+            (first.kind(), again.kind())
         },
     ));
     let plain = AsyncSocket::create_connection(addr, None, None)
         .await
         .unwrap();
     plain.sendall(b"GET / HTTP/1.0\r\n\r\n").await.unwrap();
-    let refused = accepted.finish().await.unwrap();
-    assert_eq!(refused, Err(ErrorKind::InvalidData));
+    let kinds = served.finish().await.unwrap();
+    assert_eq!(kinds, (ErrorKind::InvalidData, ErrorKind::InvalidData));
 }
 
 #[test]

@@ -16,11 +16,9 @@ use pycos_examples::sha1::Sha1;
 const CHUNK: usize = 16 * 1024;
 
 #[task]
-fn client_proc(addr: SocketAddr, input: PathBuf) -> io::Result<()> {
+fn client_proc(addr: SocketAddr, input: AsyncFile) -> io::Result<()> {
     let sock = AsyncSocket::create_connection(addr, None, None).await?;
     let afd = AsyncFile::from(sock);
-    // A regular file: served by a worker thread, awaited like the socket.
-    let input = AsyncFile::open(input)?;
     let mut csum = Sha1::default();
     loop {
         let data = input.read(CHUNK).await?;
@@ -58,9 +56,19 @@ fn main() -> io::Result<()> {
     let listener = TcpListener::bind("localhost:0")?;
     let addr = listener.local_addr()?;
     println!("host: {}, port: {}", addr.ip(), addr.port());
-    let input = std::env::args()
+    let path = std::env::args()
         .nth(1)
         .map_or_else(std::env::current_exe, |path| Ok(PathBuf::from(path)))?;
+    // Opened before anything starts, so a missing file stops the program
+    // with a message naming it instead of sending an empty input. A regular
+    // file: served by a worker thread, awaited like the socket.
+    let input = match AsyncFile::open(&path) {
+        Ok(input) => input,
+        Err(err) => {
+            eprintln!("socket_afile: {err}");
+            std::process::exit(1);
+        }
+    };
     Task::new(client_proc(addr, input));
     // As in pycos, the main thread accepts with a plain blocking call.
     let (conn, _peer) = listener.accept()?;

@@ -4,6 +4,7 @@
 
 use std::fmt;
 use std::io;
+use std::path::{Path, PathBuf};
 
 /// An I/O wait outside a pycos task (kind `Other`): asynchronous operations
 /// are driven by the scheduler running the task that awaits them. Use the
@@ -58,4 +59,48 @@ pub(crate) fn timed_out() -> io::Error {
 /// Whether `err` is a timeout (to return partial results instead).
 pub(crate) fn is_timeout(err: &io::Error) -> bool {
     err.kind() == io::ErrorKind::TimedOut
+}
+
+/// A file that could not be opened or created, with its path (inside an
+/// `io::Error` of the cause's kind, so `NotFound` stays `NotFound`): the
+/// message names the file, which the system's error alone does not.
+#[derive(Debug)]
+pub struct OpenError {
+    path: PathBuf,
+    create: bool,
+    cause: io::Error,
+}
+
+impl OpenError {
+    /// The path that could not be opened.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The system's error.
+    pub fn cause(&self) -> &io::Error {
+        &self.cause
+    }
+}
+
+impl fmt::Display for OpenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let action = if self.create { "create" } else { "open" };
+        // The cause is part of the message, not a `source()`: it is the
+        // one line a user needs, and chains would print it twice.
+        write!(f, "cannot {action} {}: {}", self.path.display(), self.cause)
+    }
+}
+
+impl std::error::Error for OpenError {}
+
+/// Wraps a failure to open (or create) `path`.
+pub(crate) fn open_error(path: &Path, create: bool, cause: io::Error) -> io::Error {
+    let kind = cause.kind();
+    let err = OpenError {
+        path: path.to_owned(),
+        create,
+        cause,
+    };
+    io::Error::new(kind, err)
 }

@@ -22,8 +22,9 @@
 //! - system calls through `rustix`, a safe wrapper of each call (sockets,
 //!   `poll`, `fstat`, `pidfd_open`), so this module has no `unsafe` code.
 //!
-//! On top of it: `socket` ([`AsyncSocket`], with TLS by rustls and the
-//! `futures-io` traits), `file` ([`AsyncFile`], with a worker thread for
+//! On top of it: `socket` ([`AsyncSocket`], with TLS by rustls when the
+//! `tls` cargo feature is on, as it is by default, and the `futures-io`
+//! traits), `file` ([`AsyncFile`], with a worker thread for
 //! what epoll cannot watch) and `pipe` ([`AsyncPipe`], with process exit
 //! waited through a pidfd). No mio, rustix or rustls type appears in a
 //! public signature.
@@ -39,10 +40,9 @@ mod socket;
 mod turn;
 mod wait;
 
-pub use error::{NotInTask, OtherScheduler};
+pub use error::{NotInTask, OpenError, OtherScheduler};
 pub use file::AsyncFile;
 pub use pipe::{AsyncPipe, Input};
-pub use socket::{
-    AsyncSocket, Blocking, DEFAULT_MAX_MSG_SIZE, FrameTooLarge, TlsClient, TlsError, TlsServer,
-    TruncatedFrame,
-};
+pub use socket::{AsyncSocket, Blocking, DEFAULT_MAX_MSG_SIZE, FrameTooLarge, TruncatedFrame};
+#[cfg(feature = "tls")]
+pub use socket::{TlsClient, TlsError, TlsServer};

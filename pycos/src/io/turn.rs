@@ -7,6 +7,11 @@
 //! two tasks sending framed messages to one socket never interleave their
 //! bytes, and the reactor's single waker per direction always belongs to the
 //! one operation that is waiting.
+//!
+//! Every asynchronous operation starts by entering a turn, so [`enter`] is
+//! also where an operation charges its task's cooperative budget
+//! ([`charge`]), before it touches any data: an operation that finds the
+//! budget spent gives way once and consumes nothing.
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -16,7 +21,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 
 use super::error::{check_in_task, timed_out};
-use super::wait::{Deadline, Mode};
+use super::wait::{Deadline, Mode, charge};
 use crate::WaitExt;
 
 /// A queue of operations for one direction.
@@ -76,6 +81,9 @@ pub(crate) async fn enter<'a>(
     // Every asynchronous operation starts here: fail early outside tasks,
     // before any wait would need the scheduler's timers.
     check_in_task()?;
+    // Before the time limit starts to count: giving way is not waiting, and
+    // a zero limit ("try once") must still try.
+    charge().await;
     match deadline.remaining() {
         None => Ok(Some(turn.acquire().await)),
         Some(left) => match turn.acquire().timeout(left).await {

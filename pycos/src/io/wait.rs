@@ -8,7 +8,7 @@
 //! future is run to completion by [`block_on`]: that is pycos' blocking mode
 //! for use outside tasks, without a second implementation of each operation.
 
-use std::future::Future;
+use std::future::{Future, poll_fn};
 use std::io;
 use std::pin::{Pin, pin};
 use std::task::{Context, Poll, Waker};
@@ -20,6 +20,7 @@ use super::error::timed_out;
 use super::registration::IoSource;
 use crate::WaitExt;
 use crate::runtime::context::with_core;
+use crate::runtime::coop;
 use crate::runtime::reactor::Direction;
 use crate::time::as_nanos;
 
@@ -102,6 +103,18 @@ impl From<io::Error> for Stall {
 
 /// The outcome of one non-blocking step.
 pub(crate) type Step<T> = Result<T, Stall>;
+
+/// Charges one unit of the running task's cooperative budget (see
+/// `runtime::coop`): when the budget is spent, the task goes to the back of
+/// the run queue once before going on. Every asynchronous operation calls
+/// this before it touches data (through [`enter`](super::turn::enter)), so
+/// a task whose reads, writes or accepts all complete at once — data
+/// already buffered, a peer flooding it, an accept failing at once — still
+/// gives the other tasks of its scheduler a turn after a bounded number of
+/// operations. Off scheduler threads every charge succeeds.
+pub(crate) async fn charge() {
+    poll_fn(|cx| coop::proceed(cx)).await;
+}
 
 /// Repeats `step` until it finishes, waiting whenever it stalls.
 pub(crate) async fn drive<T>(

@@ -21,6 +21,8 @@ use std::time::Duration;
 use rustix::event::epoll;
 use rustix::fs::FileType;
 
+use super::error::open_error;
+use super::partial::Pending;
 use super::registration::IoSource;
 use super::socket::AsyncSocket;
 use super::turn::Turn;
@@ -50,6 +52,12 @@ enum Backend {
 /// covers the whole operation) and fail with `TimedOut` only if they got
 /// nothing.
 ///
+/// On a [virtual clock](crate::Builder::virtual_clock), time does not pass
+/// while a call runs on a worker thread (it may wake a task before the next
+/// timer), so a `.timeout(5.0)` on a threaded read waits for the read;
+/// polled descriptors (pipes, sockets) need no such rule, since the
+/// scheduler collects their readiness before time jumps.
+///
 /// # Examples
 ///
 /// ```
@@ -75,7 +83,7 @@ pub struct AsyncFile {
     backend: Backend,
     /// pycos' per-operation limit (`settimeout`).
     timeout: OpLimit,
-    pending: Mutex<Vec<u8>>,
+    pending: Mutex<Pending>,
     reading: Turn,
     writing: Turn,
 }
@@ -85,7 +93,7 @@ impl AsyncFile {
         AsyncFile {
             backend,
             timeout: OpLimit::new(),
-            pending: Mutex::new(pending),
+            pending: Mutex::new(Pending::from(pending)),
             reading: Turn::default(),
             writing: Turn::default(),
         }
@@ -142,18 +150,25 @@ impl AsyncFile {
     ///
     /// # Errors
     ///
-    /// As [`File::open`].
+    /// As [`File::open`], with an [`OpenError`](crate::io::OpenError)
+    /// inside that names the path: `cannot open /no/such: No such file or
+    /// directory (os error 2)`.
     pub fn open(path: impl AsRef<Path>) -> io::Result<AsyncFile> {
-        AsyncFile::new(File::open(path)?)
+        let path = path.as_ref();
+        let file = File::open(path).map_err(|err| open_error(path, false, err))?;
+        AsyncFile::new(file)
     }
 
     /// Creates (or truncates) the file at `path` for writing.
     ///
     /// # Errors
     ///
-    /// As [`File::create`].
+    /// As [`File::create`], with an [`OpenError`](crate::io::OpenError)
+    /// inside that names the path.
     pub fn create(path: impl AsRef<Path>) -> io::Result<AsyncFile> {
-        AsyncFile::new(File::create(path)?)
+        let path = path.as_ref();
+        let file = File::create(path).map_err(|err| open_error(path, true, err))?;
+        AsyncFile::new(file)
     }
 
     /// Whether calls go through a worker thread rather than the reactor.

@@ -9,7 +9,7 @@ use rustix::io::Errno;
 
 use super::{AsyncFile, Backend};
 use crate::io::error::is_timeout;
-use crate::io::partial::{Partial, read_pending, unread};
+use crate::io::partial::{Partial, lock, read_pending, unread};
 use crate::io::turn::enter;
 use crate::io::wait::{Deadline, Mode, Stall, Step, drive};
 use crate::runtime::reactor::Direction;
@@ -128,24 +128,46 @@ impl AsyncFile {
         let max = if max == 0 { usize::MAX } else { max };
         let deadline = self.deadline();
         let _turn = enter(&self.reading, Mode::Reactor, &deadline).await?;
-        let mut line = Partial::new(&self.pending);
+        // The line is cut out of the kept bytes, which the loop reads ahead
+        // into: nothing is copied twice, nothing lives outside `pending`
+        // across a wait (a timeout or a throw loses no byte), and only the
+        // new bytes are searched each time round.
         let mut scanned = 0;
         loop {
-            if let Some(pos) = line.filled()[scanned..].iter().position(|&b| b == b'\n') {
-                line.split_off((scanned + pos + 1).min(max));
-                return Ok(line.take());
+            let room = {
+                let mut pending = lock(&self.pending);
+                let bytes = pending.bytes();
+                let end = bytes.len().min(max);
+                if let Some(pos) = bytes[scanned..end].iter().position(|&b| b == b'\n') {
+                    return Ok(pending.take_front(scanned + pos + 1));
+                }
+                if end == max {
+                    return Ok(pending.take_front(max));
+                }
+                scanned = end;
+                LINE_CHUNK.min(max - end)
+            };
+            if self.read_ahead(room, &deadline).await? == 0 {
+                return Ok(lock(&self.pending).take_all());
             }
-            if line.len() >= max {
-                line.split_off(max);
-                return Ok(line.take());
+        }
+    }
+
+    /// Appends one read of at most `max` bytes to the kept bytes; how many
+    /// (0: end of input).
+    async fn read_ahead(&self, max: usize, deadline: &Deadline) -> io::Result<usize> {
+        match &self.backend {
+            Backend::Polled(src) => {
+                drive(src, Mode::Reactor, deadline, || {
+                    lock(&self.pending).append_with(max, |room| try_read(src.fd(), room))
+                })
+                .await
             }
-            scanned = line.len();
-            let want = LINE_CHUNK.min(max - line.len());
-            let n = self.read_some(line.spare(want), &deadline).await?;
-            if n == 0 {
-                return Ok(line.take());
+            Backend::Thread(worker) => {
+                let data = worker.read(max, deadline).await?;
+                lock(&self.pending).extend(&data);
+                Ok(data.len())
             }
-            line.advance(n);
         }
     }
 
@@ -156,11 +178,11 @@ impl AsyncFile {
     ///
     /// Write failures (`BrokenPipe` when the reader is gone), `TimedOut`.
     pub async fn write(&self, data: &[u8]) -> io::Result<usize> {
+        let deadline = self.deadline();
+        let _turn = enter(&self.writing, Mode::Reactor, &deadline).await?;
         if data.is_empty() {
             return Ok(0);
         }
-        let deadline = self.deadline();
-        let _turn = enter(&self.writing, Mode::Reactor, &deadline).await?;
         self.write_some(data, &deadline).await
     }
 

@@ -6,6 +6,15 @@
 //! A read whose task gave up waiting (timeout, interrupt) still completes on
 //! the worker; its bytes are kept and handed to the next read, so nothing is
 //! lost. A write that was given up still happens; its count is lost.
+//!
+//! Each job carries an [`OutsideWork`] guard, taken on the scheduler thread
+//! when the job is sent and dropped by the worker only after the reply has
+//! woken the task: a virtual clock must not jump to the next timer (a
+//! `.timeout(5.0)` on the read, say) while the result is still on its way.
+//! On a virtual clock, time therefore stands still while a threaded call
+//! blocks — a read of a terminal waits for the input before any timer
+//! fires. Polled descriptors need no guard: their readiness comes from the
+//! reactor, which the scheduler checks before time jumps.
 
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
@@ -18,6 +27,7 @@ use rustix::io::Errno;
 use crate::WaitExt;
 use crate::io::error::timed_out;
 use crate::io::wait::Deadline;
+use crate::runtime::outside::OutsideWork;
 
 /// One blocking call's result, delivered across threads.
 #[derive(Debug)]
@@ -72,7 +82,13 @@ impl<T> Reply<T> {
 /// The result of a read, shared with the worker.
 type ReadReply = Arc<Reply<io::Result<Vec<u8>>>>;
 
-enum Job {
+/// A call for the worker, holding back a virtual clock until answered.
+struct Job {
+    call: Call,
+    outside: Option<OutsideWork>,
+}
+
+enum Call {
     Read(usize, ReadReply),
     Write(Vec<u8>, Arc<Reply<io::Result<usize>>>),
 }
@@ -89,9 +105,9 @@ pub(super) struct Worker {
 
 impl std::fmt::Debug for Job {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Job::Read(n, _) => write!(f, "Read({n})"),
-            Job::Write(data, _) => write!(f, "Write({} bytes)", data.len()),
+        match &self.call {
+            Call::Read(n, _) => write!(f, "Read({n})"),
+            Call::Write(data, _) => write!(f, "Write({} bytes)", data.len()),
         }
     }
 }
@@ -127,7 +143,7 @@ impl Worker {
             Some(reply) => reply,
             None => {
                 let reply = Reply::new();
-                self.send(Job::Read(max, reply.clone()))?;
+                self.send(Call::Read(max, reply.clone()))?;
                 reply
             }
         };
@@ -145,11 +161,15 @@ impl Worker {
     /// Writes a prefix of `data`; how many bytes.
     pub(super) async fn write(&self, data: &[u8], deadline: &Deadline) -> io::Result<usize> {
         let reply = Reply::new();
-        self.send(Job::Write(data.to_vec(), reply.clone()))?;
+        self.send(Call::Write(data.to_vec(), reply.clone()))?;
         reply.take(deadline).await?
     }
 
-    fn send(&self, job: Job) -> io::Result<()> {
+    fn send(&self, call: Call) -> io::Result<()> {
+        let job = Job {
+            call,
+            outside: OutsideWork::begin(),
+        };
         self.jobs
             .send(job)
             .map_err(|_| io::Error::other("the file's worker thread has stopped"))
@@ -174,19 +194,21 @@ impl Drop for Abandon<'_> {
     }
 }
 
-/// The worker's loop: one blocking call per job, in order.
+/// The worker's loop: one blocking call per job, in order. A job (and its
+/// [`OutsideWork`] guard) is dropped only after its reply woke the task.
 fn serve(fd: &OwnedFd, queue: &Receiver<Job>) {
     for job in queue {
-        match job {
-            Job::Read(max, reply) => {
+        match job.call {
+            Call::Read(max, reply) => {
                 let mut buf = vec![0; max];
                 reply.complete(retry(|| rustix::io::read(fd, &mut buf[..])).map(|n| {
                     buf.truncate(n);
                     buf
                 }));
             }
-            Job::Write(data, reply) => reply.complete(retry(|| rustix::io::write(fd, &data))),
+            Call::Write(data, reply) => reply.complete(retry(|| rustix::io::write(fd, &data))),
         }
+        drop(job.outside);
     }
 }
 

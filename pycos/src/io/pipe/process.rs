@@ -13,7 +13,7 @@ use rustix::process::{Pid, PidfdFlags, pidfd_open};
 use crate::WaitExt;
 use crate::io::error::check_in_task;
 use crate::io::registration::IoSource;
-use crate::io::wait::{Deadline, Mode, wait};
+use crate::io::wait::{Deadline, Mode, charge, wait};
 use crate::runtime::reactor::Direction;
 
 /// How often an exit is polled without a pidfd.
@@ -59,6 +59,8 @@ impl Process {
     /// Waits for the process to end; its exit status.
     pub(super) async fn wait(&self) -> io::Result<ExitStatus> {
         check_in_task()?;
+        // A loop waiting on an ended process completes at once every time.
+        charge().await;
         loop {
             if let Some(status) = self.poll()? {
                 return Ok(status);

@@ -8,7 +8,9 @@
 use std::io;
 use std::net::SocketAddr;
 
-use super::{AsyncSocket, TlsClient, TlsServer};
+use super::AsyncSocket;
+#[cfg(feature = "tls")]
+use super::{TlsClient, TlsServer};
 use crate::io::wait::{Mode, block_on};
 
 /// Blocking operations on an [`AsyncSocket`], from
@@ -143,6 +145,21 @@ impl Blocking<'_> {
     }
 }
 
+impl Blocking<'_> {
+    /// See [`AsyncSocket::handshake`].
+    ///
+    /// # Errors
+    ///
+    /// As the asynchronous method.
+    pub fn handshake(&self) -> io::Result<()> {
+        block_on(
+            self.sock
+                .settle_tls(Mode::Blocking, &self.sock.deadline(Mode::Blocking)),
+        )
+    }
+}
+
+#[cfg(feature = "tls")]
 impl Blocking<'_> {
     /// See [`AsyncSocket::start_tls_client`].
     ///

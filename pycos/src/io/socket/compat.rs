@@ -6,6 +6,10 @@
 //! These are poll-style and bypass the operation queue and pycos' time
 //! limit: use them from one reading and one writing task at a time, and
 //! bound them with [`WaitExt::timeout`](crate::WaitExt::timeout).
+//!
+//! Like every other operation they charge the task's cooperative budget
+//! (`io::wait::charge`) before touching data, in `poll_step`, which every
+//! poll goes through.
 
 use std::io;
 use std::net::Shutdown;
@@ -16,10 +20,23 @@ use futures_io::{AsyncRead, AsyncWrite};
 
 use super::{AsyncSocket, tls};
 use crate::io::wait::{Stall, Step};
+use crate::runtime::coop;
 
 impl AsyncSocket {
-    /// Runs `step` until it finishes or must wait for the reactor.
+    /// Runs `step` until it finishes or must wait for the reactor; first
+    /// gives way if the task's budget is spent, and finishes a TLS
+    /// handshake that `accept` left to the connection.
     fn poll_step<T>(
+        &self,
+        cx: &mut Context<'_>,
+        step: impl FnMut() -> Step<T>,
+    ) -> Poll<io::Result<T>> {
+        ready!(coop::proceed(cx));
+        ready!(self.poll_steps(cx, || self.settle_step()))?;
+        self.poll_steps(cx, step)
+    }
+
+    fn poll_steps<T>(
         &self,
         cx: &mut Context<'_>,
         mut step: impl FnMut() -> Step<T>,

@@ -63,12 +63,14 @@ impl std::error::Error for TruncatedFrame {}
 /// TLS failed: bad settings or files ([`is_config`](TlsError::is_config)),
 /// or the peer failed the handshake or broke the protocol (inside an
 /// `io::Error` of kind `InvalidData`).
+#[cfg(feature = "tls")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TlsError {
     message: String,
     config: bool,
 }
 
+#[cfg(feature = "tls")]
 impl TlsError {
     pub(super) fn config(message: String) -> TlsError {
         TlsError {
@@ -88,6 +90,18 @@ impl TlsError {
         }
     }
 
+    /// What operations after a failed handshake report.
+    pub(super) fn from_handshake(err: &std::io::Error) -> TlsError {
+        let cause = err
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<TlsError>())
+            .map_or_else(|| err.to_string(), |tls| tls.message.clone());
+        TlsError {
+            message: format!("the handshake failed earlier: {cause}"),
+            config: false,
+        }
+    }
+
     /// Whether the settings were at fault (unreadable file, no certificate,
     /// key not matching), rather than the peer.
     pub fn is_config(&self) -> bool {
@@ -95,10 +109,12 @@ impl TlsError {
     }
 }
 
+#[cfg(feature = "tls")]
 impl fmt::Display for TlsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "TLS: {}", self.message)
     }
 }
 
+#[cfg(feature = "tls")]
 impl std::error::Error for TlsError {}

@@ -42,6 +42,7 @@ impl AsyncSocket {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, err));
         };
         let deadline = self.deadline(mode);
+        self.settle_tls(mode, &deadline).await?;
         let _turn = enter(&self.writing, mode, &deadline).await?;
         let prefix = len.to_be_bytes();
         let sent = if data.len() <= COALESCE {
@@ -81,7 +82,9 @@ impl AsyncSocket {
 
     pub(super) async fn recv_msg_in(&self, mode: Mode) -> io::Result<Option<Vec<u8>>> {
         let limit = self.gettimeout();
-        let _turn = enter(&self.reading, mode, &Deadline::after(limit, mode)).await?;
+        let deadline = Deadline::after(limit, mode);
+        self.settle_tls(mode, &deadline).await?;
+        let _turn = enter(&self.reading, mode, &deadline).await?;
         // Declared first, dropped last: given back in front of the payload.
         let mut head = Partial::new(&self.pending);
         self.fill(&mut head, PREFIX, limit, mode).await?;

@@ -7,7 +7,9 @@
 //! - `udp`: recvfrom, sendto;
 //! - `framing`: send_msg / recv_msg (4-byte big-endian length prefix);
 //! - `tls` and `secure`: rustls sessions driven by the same non-blocking
-//!   steps, TLS settings for connect/accept, close with a close notification;
+//!   steps, TLS settings for connect/accept, the handshake an accepted
+//!   connection does first, close with a close notification (`tls` is the
+//!   `tls` cargo feature; `no_tls` stands in without it);
 //! - `stream`: the byte-level steps every stream operation is made of;
 //! - `blocking`: the same operations for plain threads;
 //! - `compat`: the `futures-io` traits;
@@ -25,6 +27,10 @@ mod options;
 mod secure;
 mod stream;
 mod tcp;
+#[cfg(feature = "tls")]
+mod tls;
+#[cfg(not(feature = "tls"))]
+#[path = "no_tls.rs"]
 mod tls;
 mod udp;
 
@@ -36,9 +42,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 pub use blocking::Blocking;
-pub use error::{FrameTooLarge, TlsError, TruncatedFrame};
+#[cfg(feature = "tls")]
+pub use error::TlsError;
+pub use error::{FrameTooLarge, TruncatedFrame};
+#[cfg(feature = "tls")]
 pub use tls::{TlsClient, TlsServer};
 
+use super::partial::Pending;
 use super::registration::IoSource;
 use super::turn::Turn;
 use super::wait::{Deadline, Mode};
@@ -105,7 +115,7 @@ pub struct AsyncSocket {
     timeout: OpLimit,
     max_msg: AtomicUsize,
     /// Bytes read but not delivered (an abandoned read); served first.
-    pending: Mutex<Vec<u8>>,
+    pending: Mutex<Pending>,
     reading: Turn,
     writing: Turn,
     tls: tls::TlsState,
@@ -172,7 +182,7 @@ impl AsyncSocket {
     /// Gives up the socket, returning also the bytes kept from an abandoned
     /// read (so an `AsyncFile` made from it can serve them first).
     pub(crate) fn into_parts(self) -> (OwnedFd, Vec<u8>) {
-        let pending = std::mem::take(&mut *super::partial::lock(&self.pending));
+        let pending = super::partial::lock(&self.pending).take_all();
         (self.src.into_fd(), pending)
     }
 }

@@ -4,6 +4,7 @@
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs, UdpSocket};
 use std::os::fd::OwnedFd;
+use std::sync::OnceLock;
 
 use rustix::net::{AddressFamily, SocketFlags, SocketType};
 
@@ -92,19 +93,46 @@ impl AsyncSocket {
         Err(last)
     }
 
-    /// A listening TCP socket on `addr` (with `SO_REUSEADDR`, backlog 128),
-    /// the usual server preamble in one call. Port 0 picks a free port:
-    /// read it back with [`local_addr`](AsyncSocket::local_addr).
+    /// A listening TCP socket on `addr` (with `SO_REUSEADDR` and the
+    /// [`default_backlog`](AsyncSocket::default_backlog), the system's
+    /// maximum), the usual server preamble in one call. Port 0 picks a free
+    /// port: read it back with [`local_addr`](AsyncSocket::local_addr).
     ///
     /// # Errors
     ///
     /// When the address is taken or cannot be bound.
     pub fn tcp_listener(addr: SocketAddr) -> io::Result<AsyncSocket> {
+        AsyncSocket::tcp_listener_with_backlog(addr, AsyncSocket::default_backlog())
+    }
+
+    /// [`tcp_listener`](AsyncSocket::tcp_listener) with room for `backlog`
+    /// connections that the kernel has completed but the program has not
+    /// accepted yet. The system caps it at its maximum (`somaxconn`); a
+    /// burst of more connects than this waits for retransmitted SYNs (a
+    /// second or more each) or fails.
+    ///
+    /// # Errors
+    ///
+    /// When the address is taken or cannot be bound.
+    pub fn tcp_listener_with_backlog(addr: SocketAddr, backlog: u32) -> io::Result<AsyncSocket> {
         let sock = AsyncSocket::tcp_for(&addr)?;
         sock.set_reuseaddr(true)?;
         sock.bind(addr)?;
-        sock.listen(128)?;
+        sock.listen(i32::try_from(backlog).unwrap_or(i32::MAX))?;
         Ok(sock)
+    }
+
+    /// The listen backlog of [`tcp_listener`](AsyncSocket::tcp_listener):
+    /// the system's maximum, `/proc/sys/net/core/somaxconn` (4096 on
+    /// current Linux), or 1024 (tokio's default) where it cannot be read.
+    /// std's listeners use 128, which makes a burst of a few thousand
+    /// connects wait for SYN retransmissions.
+    pub fn default_backlog() -> u32 {
+        static BACKLOG: OnceLock<u32> = OnceLock::new();
+        *BACKLOG.get_or_init(|| {
+            let somaxconn = std::fs::read_to_string("/proc/sys/net/core/somaxconn");
+            backlog_from(somaxconn.ok().as_deref())
+        })
     }
 
     /// A UDP socket bound to `addr`.
@@ -123,6 +151,17 @@ impl AsyncSocket {
     }
 }
 
+/// Backlog used when the system's maximum cannot be read (tokio's).
+const FALLBACK_BACKLOG: u32 = 1024;
+
+/// The backlog for the contents of `somaxconn`, if it could be read.
+fn backlog_from(somaxconn: Option<&str>) -> u32 {
+    somaxconn
+        .and_then(|text| text.trim().parse::<u32>().ok())
+        .filter(|&max| max > 0)
+        .map_or(FALLBACK_BACKLOG, |max| max.min(i32::MAX as u32))
+}
+
 fn nonblocking(fd: OwnedFd) -> io::Result<OwnedFd> {
     rustix::io::ioctl_fionbio(&fd, true)?;
     Ok(fd)
@@ -138,7 +177,9 @@ impl TryFrom<TcpStream> for AsyncSocket {
     }
 }
 
-/// Wraps a std listener; it is made non-blocking.
+/// Wraps a std listener; it is made non-blocking. Its backlog stays what
+/// std chose (128): `listen(AsyncSocket::default_backlog() as i32)` on the
+/// result raises it, or use [`AsyncSocket::tcp_listener`].
 impl TryFrom<TcpListener> for AsyncSocket {
     type Error = io::Error;
 
@@ -153,5 +194,29 @@ impl TryFrom<UdpSocket> for AsyncSocket {
 
     fn try_from(socket: UdpSocket) -> io::Result<AsyncSocket> {
         Ok(AsyncSocket::from_fd(nonblocking(socket.into())?, true))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FALLBACK_BACKLOG, backlog_from};
+
+    #[test]
+    fn the_backlog_is_the_system_maximum_or_tokios_default() {
+        let cases = [
+            (Some("4096\n"), 4096),
+            (Some("65535"), 65535),
+            (Some("128\n"), 128),
+            (None, FALLBACK_BACKLOG),
+            (Some(""), FALLBACK_BACKLOG),
+            (Some("lots"), FALLBACK_BACKLOG),
+            (Some("0\n"), FALLBACK_BACKLOG),
+            (Some("-1"), FALLBACK_BACKLOG),
+            (Some("4294967295"), i32::MAX as u32),
+        ];
+        for (somaxconn, want) in cases {
+            assert_eq!(backlog_from(somaxconn), want, "somaxconn {somaxconn:?}");
+        }
+        assert_eq!(FALLBACK_BACKLOG, 1024);
     }
 }

@@ -25,7 +25,9 @@ impl AsyncSocket {
         Ok(rustix::net::bind(self.src.fd(), &addr)?)
     }
 
-    /// Starts listening for connections (`listen(backlog)`).
+    /// Starts listening for connections (`listen(backlog)`); the system
+    /// caps `backlog` at its maximum. [`tcp_listener`](AsyncSocket::tcp_listener)
+    /// uses [`default_backlog`](AsyncSocket::default_backlog).
     ///
     /// # Errors
     ///

@@ -1,72 +1,85 @@
-//! TLS on a socket: settings for `connect`/`accept`, starting TLS on a
-//! connected socket, and closing with a close notification.
+//! TLS on a socket, the parts every socket has (with or without the `tls`
+//! feature): the server handshake an accepted connection does in its first
+//! operation, and closing with a close notification. Settings for
+//! `connect`/`accept` and starting TLS on a connected socket are in
+//! `tls::start`.
+//!
+//! `accept` on a TLS listener installs the server session and returns at
+//! once (Go's `tls.Listener` does the same): a handshake needs the peer, and
+//! one that never answers must not hold up the clients behind it. The
+//! handshake then runs at the start of the connection's first operation,
+//! within that operation's time limit, or in [`handshake`](AsyncSocket::handshake)
+//! for a server that wants it done first. A failure belongs to that
+//! connection: its operations fail (the first with the cause, later ones
+//! saying that the handshake failed), the listener keeps accepting.
 
 use std::io;
 
-use rustls::Connection;
-
-use super::{AsyncSocket, TlsClient, TlsServer, tls};
+use super::{AsyncSocket, tls};
 use crate::io::turn::enter;
-use crate::io::wait::{Deadline, Mode, drive};
+use crate::io::wait::{Deadline, Mode, Stall, Step, drive};
 
 impl AsyncSocket {
-    /// Makes [`accept`](AsyncSocket::accept) run a TLS server handshake on
-    /// each connection (pycos' `AsyncSocket(sock, certfile=.., keyfile=..)`
-    /// on a listening socket).
-    #[must_use]
-    pub fn with_tls_server(mut self, tls: TlsServer) -> AsyncSocket {
-        self.tls.server = Some(tls);
-        self
-    }
-
-    /// Makes [`connect`](AsyncSocket::connect) run a TLS client handshake
-    /// after connecting.
-    #[must_use]
-    pub fn with_tls_client(mut self, tls: TlsClient) -> AsyncSocket {
-        self.tls.client = Some(tls);
-        self
-    }
-
-    /// Whether a TLS session is established.
+    /// Whether the socket speaks TLS: a session was started (by `connect`,
+    /// `accept`, or `start_tls_*`). On a connection from `accept` its
+    /// handshake may still be to come, in the first operation.
     pub fn is_tls(&self) -> bool {
         self.tls.is_active()
     }
 
-    /// Starts TLS as the client on this connected socket.
+    /// Completes the TLS handshake of a connection from a TLS listener's
+    /// [`accept`](AsyncSocket::accept) now, instead of in its first
+    /// operation; does nothing on a socket without TLS or whose handshake
+    /// is done. Bounded by [`settimeout`](AsyncSocket::settimeout) or
+    /// [`.timeout(t)`](crate::WaitExt::timeout); a handshake cut short that
+    /// way goes on in the next operation.
     ///
     /// # Errors
     ///
-    /// `AlreadyExists` if TLS was started before; handshake failures
-    /// (`InvalidData` with a [`TlsError`](super::TlsError), `UnexpectedEof`);
-    /// `TimedOut`.
-    pub async fn start_tls_client(&self, tls: &TlsClient) -> io::Result<()> {
-        let session = tls.session(self.peer_addr().ok())?;
-        self.handshake_in(session, Mode::Reactor, &self.deadline(Mode::Reactor))
+    /// The handshake's failure (`InvalidData` with a
+    /// [`TlsError`](super::TlsError) for a peer that does not speak TLS or
+    /// is refused, `UnexpectedEof`, ...), `TimedOut`.
+    pub async fn handshake(&self) -> io::Result<()> {
+        self.settle_tls(Mode::Reactor, &self.deadline(Mode::Reactor))
             .await
     }
 
-    /// Starts TLS as the server on this connected socket.
-    ///
-    /// # Errors
-    ///
-    /// As [`start_tls_client`](AsyncSocket::start_tls_client).
-    pub async fn start_tls_server(&self, tls: &TlsServer) -> io::Result<()> {
-        self.handshake_in(tls.session()?, Mode::Reactor, &self.deadline(Mode::Reactor))
-            .await
-    }
-
-    /// Installs `session` and drives its handshake to the end.
-    pub(super) async fn handshake_in(
-        &self,
-        session: Connection,
-        mode: Mode,
-        deadline: &Deadline,
-    ) -> io::Result<()> {
+    /// Finishes a handshake left to this operation; a no-op for sockets
+    /// without TLS or with the handshake done (one check of the session).
+    pub(super) async fn settle_tls(&self, mode: Mode, deadline: &Deadline) -> io::Result<()> {
+        let Some(session) = self.tls.session() else {
+            return Ok(());
+        };
+        if !tls::is_handshaking(session) {
+            return Ok(());
+        }
+        // Both directions, always reading first: operations waiting for
+        // either queue behind the handshake, and two settling operations
+        // cannot hold one turn each.
         let _reading = enter(&self.reading, mode, deadline).await?;
         let _writing = enter(&self.writing, mode, deadline).await?;
-        let session = self.tls.begin(session)?;
-        let fd = self.src.fd();
-        drive(&self.src, mode, deadline, || tls::handshake(session, fd)).await
+        drive(&self.src, mode, deadline, || self.settle_step()).await
+    }
+
+    /// One step of a pending handshake: `Ok` once there is none. A failure
+    /// is kept for the operations that follow.
+    pub(super) fn settle_step(&self) -> Step<()> {
+        let Some(session) = self.tls.session() else {
+            return Ok(());
+        };
+        if let Some(err) = self.tls.failure() {
+            return Err(Stall::Failed(err));
+        }
+        if !tls::is_handshaking(session) {
+            return Ok(());
+        }
+        match tls::handshake(session, self.src.fd()) {
+            Err(Stall::Failed(err)) => {
+                self.tls.fail(&err);
+                Err(Stall::Failed(err))
+            }
+            other => other,
+        }
     }
 
     /// Closes the socket; on a TLS socket the close notification is sent

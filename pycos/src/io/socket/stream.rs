@@ -1,7 +1,9 @@
 //! The non-blocking steps stream operations are made of: one read, one
 //! write, one flush, each through the TLS session when there is one.
 
-use std::io::{self, Read, Write};
+use std::io;
+#[cfg(feature = "tls")]
+use std::io::{Read, Write};
 use std::os::fd::BorrowedFd;
 use std::time::Duration;
 
@@ -93,14 +95,17 @@ pub(super) fn send(fd: BorrowedFd<'_>, buf: &[u8]) -> io::Result<usize> {
 }
 
 /// The socket as `Read + Write`, for rustls' `read_tls`/`write_tls`.
+#[cfg(feature = "tls")]
 pub(super) struct FdIo<'a>(pub(super) BorrowedFd<'a>);
 
+#[cfg(feature = "tls")]
 impl Read for FdIo<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         recv(self.0, buf)
     }
 }
 
+#[cfg(feature = "tls")]
 impl Write for FdIo<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         send(self.0, buf)

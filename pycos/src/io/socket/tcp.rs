@@ -44,6 +44,7 @@ impl AsyncSocket {
             Err(err) => return Err(err.into()),
         }
         drop((writing, reading));
+        #[cfg(feature = "tls")]
         if let Some(client) = &self.tls.client {
             self.handshake_in(client.session(Some(addr))?, mode, &deadline)
                 .await?;
@@ -63,15 +64,17 @@ impl AsyncSocket {
         }
     }
 
-    /// Accepts a connection: the new socket and the peer's address. A
-    /// listener made [`with_tls_server`](AsyncSocket::with_tls_server) runs
-    /// the server handshake before returning (pycos' `accept`); the
-    /// listener's time limit bounds accept and handshake together.
+    /// Accepts a connection: the new socket and the peer's address. On a
+    /// listener made [`with_tls_server`](AsyncSocket::with_tls_server) the
+    /// connection's TLS session is started but its handshake is left to the
+    /// connection's first operation (or [`handshake`](AsyncSocket::handshake)),
+    /// so a client that connects and stays silent holds up nobody else, and
+    /// a client that fails its handshake fails on its own connection: an
+    /// error from `accept` is always the listener's.
     ///
     /// # Errors
     ///
-    /// Accept failures (descriptor limit, ...), `TimedOut`, TLS handshake
-    /// failures.
+    /// Accept failures (descriptor limit, ...), `TimedOut`.
     pub async fn accept(&self) -> io::Result<(AsyncSocket, SocketAddr)> {
         self.accept_in(Mode::Reactor).await
     }
@@ -80,12 +83,12 @@ impl AsyncSocket {
         let deadline = self.deadline(mode);
         let turn = enter(&self.reading, mode, &deadline).await?;
         let (fd, addr) = drive(&self.src, mode, &deadline, || self.try_accept()).await?;
-        // The next accept need not wait for this connection's handshake.
         drop(turn);
         let conn = AsyncSocket::from_fd(fd, false);
+        #[cfg(feature = "tls")]
         if let Some(server) = &self.tls.server {
-            conn.handshake_in(server.session()?, mode, &deadline)
-                .await?;
+            // The handshake is the connection's (see `secure`).
+            conn.tls.begin(server.session()?)?;
         }
         Ok((conn, addr))
     }
@@ -139,11 +142,12 @@ impl AsyncSocket {
     }
 
     pub(super) async fn recv_into_in(&self, buf: &mut [u8], mode: Mode) -> io::Result<usize> {
+        let deadline = self.deadline(mode);
+        self.settle_tls(mode, &deadline).await?;
+        let _turn = enter(&self.reading, mode, &deadline).await?;
         if buf.is_empty() {
             return Ok(0);
         }
-        let deadline = self.deadline(mode);
-        let _turn = enter(&self.reading, mode, &deadline).await?;
         drive(&self.src, mode, &deadline, || self.try_read(buf)).await
     }
 
@@ -160,7 +164,9 @@ impl AsyncSocket {
 
     pub(super) async fn recvall_in(&self, n: usize, mode: Mode) -> io::Result<Vec<u8>> {
         let limit = self.gettimeout();
-        let _turn = enter(&self.reading, mode, &Deadline::after(limit, mode)).await?;
+        let deadline = Deadline::after(limit, mode);
+        self.settle_tls(mode, &deadline).await?;
+        let _turn = enter(&self.reading, mode, &deadline).await?;
         let mut got = Partial::new(&self.pending);
         match self.fill(&mut got, n, limit, mode).await {
             // pycos: on a timeout, what came is the result.
@@ -181,6 +187,7 @@ impl AsyncSocket {
 
     pub(super) async fn send_in(&self, data: &[u8], mode: Mode) -> io::Result<usize> {
         let deadline = self.deadline(mode);
+        self.settle_tls(mode, &deadline).await?;
         let _turn = enter(&self.writing, mode, &deadline).await?;
         let n = drive(&self.src, mode, &deadline, || self.try_write(data)).await?;
         match drive(&self.src, mode, &deadline, || self.try_flush()).await {
@@ -202,6 +209,7 @@ impl AsyncSocket {
 
     pub(super) async fn sendall_in(&self, data: &[u8], mode: Mode) -> io::Result<usize> {
         let deadline = self.deadline(mode);
+        self.settle_tls(mode, &deadline).await?;
         let _turn = enter(&self.writing, mode, &deadline).await?;
         self.send_locked(data, &deadline, mode).await
     }

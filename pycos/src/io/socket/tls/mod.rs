@@ -16,10 +16,15 @@
 //! [`TlsClient::server_name`].
 //!
 //! - `config`: [`TlsServer`] and [`TlsClient`], loaded from PEM files;
-//! - `session`: the non-blocking handshake, read, write and flush steps.
+//! - `session`: the non-blocking handshake, read, write and flush steps;
+//! - `start`: TLS settings for connect/accept, TLS on a connected socket.
+//!
+//! All of it is the `tls` cargo feature (on by default); without it,
+//! `no_tls` stands in with the same names and no session ever exists.
 
 mod config;
 mod session;
+mod start;
 
 use std::fmt;
 use std::io;
@@ -28,7 +33,7 @@ use std::sync::{Mutex, OnceLock};
 use rustls::Connection;
 
 pub use config::{TlsClient, TlsServer};
-pub(super) use session::{close_notify, flush, handshake, read, write};
+pub(super) use session::{close_notify, flush, handshake, is_handshaking, read, write};
 
 use super::TlsError;
 
@@ -42,9 +47,25 @@ pub(super) struct TlsState {
     pub(super) server: Option<TlsServer>,
     pub(super) client: Option<TlsClient>,
     session: OnceLock<Mutex<Connection>>,
+    /// Why the handshake failed, for the operations after the one that saw
+    /// it (the session cannot report it twice).
+    failed: OnceLock<(io::ErrorKind, TlsError)>,
 }
 
 impl TlsState {
+    /// Remembers that the handshake failed with `err`.
+    pub(super) fn fail(&self, err: &io::Error) {
+        let why = TlsError::from_handshake(err);
+        let _ = self.failed.set((err.kind(), why));
+    }
+
+    /// The handshake's failure, for every operation after it.
+    pub(super) fn failure(&self) -> Option<io::Error> {
+        self.failed
+            .get()
+            .map(|(kind, why)| io::Error::new(*kind, why.clone()))
+    }
+
     pub(super) fn session(&self) -> Option<&Mutex<Connection>> {
         self.session.get()
     }

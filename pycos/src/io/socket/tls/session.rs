@@ -40,6 +40,11 @@ fn flush_conn(conn: &mut Connection, fd: BorrowedFd<'_>) -> Step<()> {
     Ok(())
 }
 
+/// Whether the session's handshake has not finished.
+pub(in crate::io::socket) fn is_handshaking(session: &Mutex<Connection>) -> bool {
+    lock(session).is_handshaking()
+}
+
 /// One handshake step: finished, or waiting for the socket.
 pub(in crate::io::socket) fn handshake(
     session: &Mutex<Connection>,
