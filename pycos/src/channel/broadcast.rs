@@ -68,6 +68,8 @@ impl Channel {
     /// # sched.finish()?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[must_use = "a delivery happens only when awaited, and reports its recipients: \
+                  write `channel.deliver(msg, n, timeout).await?`"]
     pub async fn deliver(
         &self,
         msg: impl Any + Send + Sync,

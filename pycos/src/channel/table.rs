@@ -99,6 +99,7 @@ impl Channel {
     /// Finds the live channel named `name` on the calling task's scheduler
     /// (the process-wide one outside tasks). A wait, so that the networked
     /// version can ask peers.
+    #[must_use = "`Channel::locate` looks only when awaited: write `Channel::locate(name).await`"]
     pub async fn locate(name: &str) -> Option<Channel> {
         find(name)
     }

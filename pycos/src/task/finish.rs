@@ -13,7 +13,8 @@ use super::header::Header;
 
 /// The wait made by [`Task::finish`](crate::Task::finish): the task's value,
 /// or how it failed.
-#[must_use = "pycos operations do nothing unless awaited: add `.await`"]
+#[must_use = "a `Finish` waits only when awaited: write `task.finish().await` \
+              (in a thread, `task.value()`)"]
 pub struct Finish<R> {
     header: Arc<Header>,
     _output: PhantomData<fn() -> R>,

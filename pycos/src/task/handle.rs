@@ -108,6 +108,8 @@ impl<R> Task<R> {
     /// # Errors
     ///
     /// [`SendError`] with the message if the task has ended.
+    #[must_use = "a delivery happens only when awaited, and can fail: \
+                  write `task.deliver(msg).await?`"]
     pub async fn deliver(&self, msg: impl Any + Send + Sync) -> Result<(), SendError> {
         self.send(msg)
     }
@@ -244,6 +246,7 @@ impl Task {
     /// Finds a task registered under `name` on the current scheduler (or the
     /// process-wide one outside schedulers). A wait, so that the networked
     /// version can ask peers.
+    #[must_use = "`Task::locate` looks only when awaited: write `Task::locate(name).await`"]
     pub async fn locate(name: &str) -> Option<Task> {
         let sched = Pycos::scheduler().unwrap_or_else(Pycos::instance);
         sched.locate(name)

@@ -41,6 +41,7 @@ pub(crate) type TaskFuture = Pin<Box<dyn Future<Output = Result<Msg, TaskError>>
 /// assert_eq!(sched.spawn(spec).value().unwrap(), 5);
 /// sched.finish().unwrap();
 /// ```
+#[must_use = "a task spec does nothing until started: pass it to `Task::new`"]
 pub struct TaskSpec<R = Msg> {
     pub(crate) erased: Box<dyn ErasedSpec>,
     _output: PhantomData<fn() -> R>,
