@@ -16,15 +16,18 @@ pub(crate) enum Opt {
     Crate,
     /// `virtual_clock` (or `virtual_clock = bool`): test on a virtual clock.
     VirtualClock,
+    /// `log = bool`: whether `#[pycos::main]` installs its stderr logger.
+    Log,
 }
 
 impl Opt {
-    const ALL: [Opt; 2] = [Opt::Crate, Opt::VirtualClock];
+    const ALL: [Opt; 3] = [Opt::Crate, Opt::VirtualClock, Opt::Log];
 
     fn name(self) -> &'static str {
         match self {
             Opt::Crate => "crate",
             Opt::VirtualClock => "virtual_clock",
+            Opt::Log => "log",
         }
     }
 
@@ -32,15 +35,26 @@ impl Opt {
         match self {
             Opt::Crate => "`crate = \"path::to::pycos\"`",
             Opt::VirtualClock => "`virtual_clock`",
+            Opt::Log => "`log = false`",
         }
     }
 }
 
 /// The parsed options; absent ones have their default.
-#[derive(Default)]
 pub(crate) struct Options {
     krate: Option<Path>,
     pub(crate) virtual_clock: bool,
+    pub(crate) log: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            krate: None,
+            virtual_clock: false,
+            log: true,
+        }
+    }
 }
 
 impl Options {
@@ -87,12 +101,13 @@ impl Options {
                 other => errors.spanned(other, "expected a string: `crate = \"path::to::pycos\"`"),
             },
             (Opt::VirtualClock, Meta::Path(_)) => self.virtual_clock = true,
-            (Opt::VirtualClock, Meta::NameValue(nv)) => match &nv.value {
-                Expr::Lit(ExprLit {
-                    lit: Lit::Bool(b), ..
-                }) => self.virtual_clock = b.value,
-                other => errors.spanned(other, "expected `true` or `false`"),
-            },
+            (Opt::VirtualClock, Meta::NameValue(nv)) => {
+                self.virtual_clock = bool_value(&nv.value, errors).unwrap_or_default();
+            }
+            (Opt::Log, Meta::Path(_)) => self.log = true,
+            (Opt::Log, Meta::NameValue(nv)) => {
+                self.log = bool_value(&nv.value, errors).unwrap_or(true);
+            }
             (opt, meta) => errors.spanned(meta, format!("expected {}", opt.usage())),
         }
     }
@@ -101,6 +116,19 @@ impl Options {
     /// overridden with `crate = "…"`.
     pub(crate) fn krate(&self) -> Path {
         self.krate.clone().unwrap_or_else(|| parse_quote!(::pycos))
+    }
+}
+
+/// A `true` or `false` literal.
+fn bool_value(value: &Expr, errors: &mut Errors) -> Option<bool> {
+    match value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Bool(b), ..
+        }) => Some(b.value),
+        other => {
+            errors.spanned(other, "expected `true` or `false`");
+            None
+        }
     }
 }
 

@@ -7,6 +7,11 @@ use std::future::{Future, IntoFuture};
 use crate::task::interrupt::Point;
 use crate::{Msg, Pycos, Task, TaskCtx, TaskError, TaskSpec};
 
+mod main;
+pub mod report;
+
+pub use main::{MainReturn, run_main};
+
 /// Builds the spec of a `#[task]` function.
 pub fn spec<A, F, Fut, R>(
     name: &'static str,
@@ -90,18 +95,6 @@ impl<T: Send + Sync + 'static> TaskReturn for T {}
 
 /// Checks the return type (called by `#[task]` output).
 pub fn assert_task_return<T: TaskReturn>() {}
-
-/// `#[pycos::main]`: runs the body, then waits for the process-wide
-/// scheduler's non-daemon tasks and stops it, as pycos does at exit.
-pub fn run_main<T>(body: impl FnOnce() -> T) -> T {
-    let result = body();
-    if let Some(sched) = Pycos::instance_if_started() {
-        if let Err(err) = sched.finish() {
-            tracing::error!(%err, "cannot finish the pycos scheduler");
-        }
-    }
-    result
-}
 
 /// `#[pycos::test]`: runs the test's task on a fresh scheduler and fails the
 /// test (panics) with the task's failure.
