@@ -18,16 +18,19 @@ pub(crate) enum Opt {
     VirtualClock,
     /// `log = bool`: whether `#[pycos::main]` installs its stderr logger.
     Log,
+    /// `local`: a `#[task]` whose arguments need not be `Send`.
+    Local,
 }
 
 impl Opt {
-    const ALL: [Opt; 3] = [Opt::Crate, Opt::VirtualClock, Opt::Log];
+    const ALL: [Opt; 4] = [Opt::Crate, Opt::VirtualClock, Opt::Log, Opt::Local];
 
     fn name(self) -> &'static str {
         match self {
             Opt::Crate => "crate",
             Opt::VirtualClock => "virtual_clock",
             Opt::Log => "log",
+            Opt::Local => "local",
         }
     }
 
@@ -36,6 +39,7 @@ impl Opt {
             Opt::Crate => "`crate = \"path::to::pycos\"`",
             Opt::VirtualClock => "`virtual_clock`",
             Opt::Log => "`log = false`",
+            Opt::Local => "`local`",
         }
     }
 }
@@ -45,6 +49,7 @@ pub(crate) struct Options {
     krate: Option<Path>,
     pub(crate) virtual_clock: bool,
     pub(crate) log: bool,
+    pub(crate) local: bool,
 }
 
 impl Default for Options {
@@ -53,6 +58,7 @@ impl Default for Options {
             krate: None,
             virtual_clock: false,
             log: true,
+            local: false,
         }
     }
 }
@@ -104,6 +110,7 @@ impl Options {
             (Opt::VirtualClock, Meta::NameValue(nv)) => {
                 self.virtual_clock = bool_value(&nv.value, errors).unwrap_or_default();
             }
+            (Opt::Local, Meta::Path(_)) => self.local = true,
             (Opt::Log, Meta::Path(_)) => self.log = true,
             (Opt::Log, Meta::NameValue(nv)) => {
                 self.log = bool_value(&nv.value, errors).unwrap_or(true);

@@ -5,7 +5,7 @@ use std::fmt::Display;
 use std::future::{Future, IntoFuture};
 
 use crate::task::interrupt::Point;
-use crate::{Msg, Pycos, Task, TaskCtx, TaskError, TaskSpec};
+use crate::{LocalTaskSpec, Msg, Pycos, Task, TaskCtx, TaskError, TaskSpec};
 
 mod main;
 pub mod report;
@@ -26,6 +26,23 @@ where
     R: Send + Sync + 'static,
 {
     TaskSpec::with_finish(name, args, start, finish)
+}
+
+/// Builds the spec of a `#[task(local)]` function: as [`spec`], without
+/// `Send`.
+pub fn local_spec<A, F, Fut, R>(
+    name: &'static str,
+    args: A,
+    start: F,
+    finish: fn(Fut::Output) -> Result<R, TaskError>,
+) -> LocalTaskSpec<R>
+where
+    A: 'static,
+    F: FnOnce(A, TaskCtx) -> Fut + 'static,
+    Fut: Future + 'static,
+    R: Send + Sync + 'static,
+{
+    LocalTaskSpec::with_finish(name, args, start, finish)
 }
 
 /// The result of a task with an ordinary return type.
@@ -74,7 +91,7 @@ pub fn point<F: IntoFuture>(inner: F) -> Point<F::IntoFuture> {
 #[diagnostic::on_unimplemented(
     message = "task argument `{Self}` must be `Send + 'static`",
     label = "this argument is moved to the scheduler thread",
-    note = "share data between tasks as owned values or `Arc<T>`; an `Rc` or `RefCell` can be created inside the task instead"
+    note = "share data between tasks as owned values or `Arc<T>`; to share an `Rc<RefCell<_>>` between tasks of one scheduler, mark the task `#[task(local)]` and start it with `task.spawn_local(..)`"
 )]
 pub trait TaskArg {}
 

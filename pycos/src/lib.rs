@@ -105,9 +105,9 @@ pub use pycos_macros::{main, task, test};
 pub use runtime::{AtexitId, Builder, Pycos, SchedulerError};
 pub use sync::{Condition, Event, Lock, NotOwner, RLock, Semaphore};
 pub use task::{
-    Catch, Finish, HotSwap, Interrupt, MonitorStatus, NotAlive, Point, Receive, ReceiveMatching,
-    RegisterError, SendError, Suspend, Task, TaskCtx, TaskError, TaskSpec, ThrowError, ThrownError,
-    ValueError, WaitExt,
+    Catch, Finish, HotSwap, Interrupt, LocalTaskSpec, MonitorStatus, NotAlive, Point, Receive,
+    ReceiveMatching, RegisterError, SendError, Suspend, Task, TaskCtx, TaskError, TaskSpec,
+    ThrowError, ThrownError, ValueError, WaitExt,
 };
 pub use time::{IntoTimeout, Timeout};
 

@@ -20,6 +20,7 @@ pub(crate) mod env;
 mod error;
 pub(crate) mod inject;
 mod live;
+mod local;
 pub(crate) mod outside;
 pub(crate) mod reactor;
 pub(crate) mod scheduler;
