@@ -17,7 +17,8 @@ impl Channel {
     /// Sends `msg` to every current subscriber (after the transform) and
     /// returns at once. Subscribed channels pass it on the same way. Tasks
     /// that have ended, and closed channels, are unsubscribed as they are
-    /// found. All subscribers share the one payload.
+    /// found. All subscribers share the one payload, received as exactly the
+    /// type sent (see [`Msg`]: `send("a")` arrives as a `&str`).
     ///
     /// # Errors
     ///

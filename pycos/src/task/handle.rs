@@ -82,6 +82,10 @@ impl<R> Task<R> {
     /// arrive in the order sent. A task waiting in `receive` is woken; a task
     /// waiting for anything else finds the message when it next receives.
     ///
+    /// The receiver gets exactly the type sent (see [`Msg`]): `send("a")`
+    /// arrives as a `&'static str`, not a `String`, and `send(1)` as an
+    /// `i32`.
+    ///
     /// # Errors
     ///
     /// The message is handed back in [`SendError`] if the task has ended.
