@@ -172,7 +172,10 @@ fn sock_client_without_server_reports_the_failure() -> Result<(), String> {
     )
 }
 
-const CASES: &[(&str, fn() -> Result<(), String>)] = &[
+/// One check; `Err` says what was wrong.
+type Case = fn() -> Result<(), String>;
+
+const CASES: &[(&str, Case)] = &[
     (
         "main_error_prints_display_and_sources",
         main_error_prints_display_and_sources,
