@@ -5,6 +5,7 @@ use std::fmt::Display;
 use std::future::{Future, IntoFuture};
 
 use crate::task::interrupt::Point;
+pub use crate::task::interrupt::{Probe, PycosWait, ViaOtherWait, ViaOwnWait};
 use crate::{LocalTaskSpec, Msg, Pycos, Task, TaskCtx, TaskError, TaskSpec};
 
 mod main;
@@ -139,4 +140,11 @@ where
     if let Err(err) = result {
         panic!("{err}");
     }
+}
+
+/// Makes `sched`'s thread fail as a bug in the scheduler would, so that
+/// tests can check what its waiters and later spawns see. Never use it in
+/// programs.
+pub fn fail_scheduler(sched: &Pycos) {
+    sched.shared.inject(crate::runtime::Injected::Fail);
 }

@@ -143,7 +143,7 @@ pub use sync::{Condition, Event, Lock, NotOwner, RLock, Semaphore};
 pub use task::{
     Catch, Finish, HotSwap, Interrupt, LocalTaskSpec, MonitorStatus, NotAlive, Point, Receive,
     ReceiveMatching, RegisterError, SendError, Suspend, Task, TaskCtx, TaskError, TaskSpec,
-    ThrowError, ThrownError, ValueError, WaitExt,
+    ThrowError, ThrownError, ValueError, WaitExt, YieldNow,
 };
 pub use time::{IntoTimeout, Timeout};
 

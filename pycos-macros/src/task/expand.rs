@@ -103,7 +103,11 @@ fn body_fn(task: &TaskFn, krate: &Path) -> TokenStream {
     let mut body = task.body.clone();
     rewrite::interruption_points(&mut body, krate);
     let (inner_attrs, stmts) = (&task.inner_attrs, &body.stmts);
-    let mut block = Group::new(Delimiter::Brace, quote!(#(#inner_attrs)* #(#stmts)*));
+    let imports = rewrite::imports(krate);
+    let mut block = Group::new(
+        Delimiter::Brace,
+        quote!(#(#inner_attrs)* #imports #(#stmts)*),
+    );
     block.set_span(body.brace_token.span.join());
     quote! {
         #(#lints)*

@@ -1,8 +1,14 @@
 //! Marks the task's interruption points: every `.await` of the body itself,
-//! `E.await`, becomes `point(E).await`.
+//! `E.await`, becomes `(&mut Probe::new(E)).__pycos_point().await` (through a
+//! binding, see below).
 //!
-//! `point` wraps the future so that a `throw`, `terminate` or accepted
+//! The point wraps the future so that a `throw`, `terminate` or accepted
 //! `hot_swap` aimed at the task takes effect when the task waits there.
+//! Method lookup picks the point's kind from `E`'s type: the receiver type
+//! is tried before its reference, so `ViaOwnWait` (implemented for pycos'
+//! own waits) wins over `ViaOtherWait` (anything else, such as a helper
+//! `async fn`, where a hot swap must wait until the helper returns). Both
+//! traits are imported at the top of the body ([`imports`]).
 //! Awaits in nested closures, `async` blocks and items belong to other
 //! futures (the task may not be the one polling them), and macro bodies are
 //! opaque tokens, so all of those are left alone. Awaits in `E` itself
@@ -16,6 +22,14 @@ use syn::{Block, Expr, Item, Macro, Path, parse_quote_spanned};
 /// Rewrites the top-level awaits of `body`.
 pub(crate) fn interruption_points(body: &mut Block, krate: &Path) {
     Points { krate }.visit_block_mut(body);
+}
+
+/// The statement that brings the point-kind traits into the body's scope.
+pub(crate) fn imports(krate: &Path) -> TokenStream {
+    quote::quote! {
+        #[allow(unused_imports)]
+        use #krate::__private::{ViaOtherWait as _, ViaOwnWait as _};
+    }
 }
 
 struct Points<'a> {
@@ -37,8 +51,13 @@ impl VisitMut for Points<'_> {
                 };
                 // Spanned on `.await` so that "not a future" lands there, as
                 // it does without the macro.
+                // The probe is moved into a binding, not left as a
+                // temporary: a temporary would live to the end of the
+                // statement and hold the borrows of `E` that long.
                 *expr = parse_quote_spanned! {span=>
-                    #(#attrs)* #krate::__private::point(#base).await
+                    #(#attrs)* match #krate::__private::Probe::new(#base) {
+                        mut __pycos_probe => (&mut __pycos_probe).__pycos_point(),
+                    }.await
                 };
             }
             _ => visit_mut::visit_expr_mut(self, expr),

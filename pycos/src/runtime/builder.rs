@@ -70,13 +70,19 @@ impl Builder {
             channels: Mutex::default(),
             hooks: Mutex::default(),
             outside: super::outside::OutsideCount::default(),
+            death: std::sync::OnceLock::new(),
         });
         let virtual_clock = self.virtual_clock;
         let thread_shared = shared.clone();
         let thread = std::thread::Builder::new().name(name).spawn(move || {
             let core = Rc::new(Core::new(thread_shared, Reactor::new(poll), virtual_clock));
             context::enter(core.clone());
-            core.run();
+            let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| core.run()));
+            if let Err(panic) = ran {
+                let reason = super::scheduler::panic_text(&*panic);
+                super::scheduler::drop_payload(panic);
+                core.die(reason);
+            }
             context::exit();
         })?;
         *super::lock(&shared.thread) = Some(thread);

@@ -11,6 +11,11 @@ pub enum SchedulerError {
     /// deadlock: the scheduler cannot wait for itself. Call it from another
     /// thread (e.g. `main`), or await tasks' `finish()` inside tasks.
     OnSchedulerThread,
+    /// The scheduler thread died (a bug in the scheduler, logged with its
+    /// reason); its tasks ended with
+    /// [`TaskError::SchedulerDied`](crate::TaskError::SchedulerDied) and it
+    /// refuses new ones.
+    Died,
 }
 
 impl fmt::Display for SchedulerError {
@@ -20,6 +25,9 @@ impl fmt::Display for SchedulerError {
                 "called on the scheduler's own thread, which would deadlock; \
                  call it from another thread, or await `task.finish()` in tasks",
             ),
+            SchedulerError::Died => {
+                f.write_str("the scheduler thread died; its tasks ended with an error")
+            }
         }
     }
 }

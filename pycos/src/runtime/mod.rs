@@ -27,7 +27,7 @@ pub(crate) mod scheduler;
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -51,6 +51,9 @@ pub(crate) enum Injected {
     Spawn(Arc<Header>, Box<dyn ErasedSpec>),
     /// End every task and stop the thread.
     Stop,
+    /// Make the scheduler thread fail as a bug in it would (tests of what
+    /// waiters see then; see `__private::fail_scheduler`).
+    Fail,
 }
 
 /// The part of a scheduler that other threads share.
@@ -67,6 +70,8 @@ pub(crate) struct Shared {
     hooks: Mutex<Hooks>,
     /// Work running on other threads for this scheduler's tasks.
     pub(crate) outside: outside::OutsideCount,
+    /// Why the scheduler thread died, if it did (see `Core::die`).
+    death: OnceLock<String>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -94,6 +99,25 @@ impl Shared {
             }
             Ok(Pushed::Queued) => None,
             Err(work) => Some(work),
+        }
+    }
+
+    /// Records that the scheduler thread died; spawns fail from now on.
+    pub(crate) fn set_dead(&self, reason: String) {
+        // Only the dying thread calls this, once.
+        let _ = self.death.set(reason);
+    }
+
+    /// Why the scheduler thread died, if it did.
+    pub(crate) fn death(&self) -> Option<&str> {
+        self.death.get().map(String::as_str)
+    }
+
+    /// The error of a task refused by this stopped or dead scheduler.
+    fn refused(&self) -> TaskError {
+        match self.death() {
+            Some(reason) => TaskError::SchedulerDied(reason.to_owned()),
+            None => TaskError::Terminated,
         }
     }
 
@@ -264,9 +288,10 @@ impl Pycos {
         {
             tracing::warn!(
                 scheduler = self.name(),
+                died = self.shared.death(),
                 "task created on a stopped scheduler"
             );
-            self.shared.end_task(&header, Err(TaskError::Terminated));
+            self.shared.end_task(&header, Err(self.shared.refused()));
         }
         Task::from_header(header)
     }
@@ -281,11 +306,13 @@ impl Pycos {
     ///
     /// # Errors
     ///
-    /// [`SchedulerError::OnSchedulerThread`] from one of its own tasks.
+    /// [`SchedulerError::OnSchedulerThread`] from one of its own tasks;
+    /// [`SchedulerError::Died`] if the scheduler thread died (its tasks
+    /// ended with [`TaskError::SchedulerDied`]).
     pub fn join(&self) -> Result<(), SchedulerError> {
         self.check_thread()?;
         self.shared.wait_idle(None);
-        Ok(())
+        self.check_alive()
     }
 
     /// [`join`](Pycos::join) with a time limit: `Ok(false)` if tasks were
@@ -296,7 +323,9 @@ impl Pycos {
     /// [`SchedulerError::OnSchedulerThread`] from one of its own tasks.
     pub fn join_timeout(&self, limit: impl IntoTimeout) -> Result<bool, SchedulerError> {
         self.check_thread()?;
-        Ok(self.shared.wait_idle(limit.into_timeout()))
+        let idle = self.shared.wait_idle(limit.into_timeout());
+        self.check_alive()?;
+        Ok(idle)
     }
 
     /// Waits for every non-daemon task, runs the [`atexit`](Pycos::atexit)
@@ -311,7 +340,7 @@ impl Pycos {
         self.check_thread()?;
         self.shared.wait_idle(None);
         self.stop();
-        Ok(())
+        self.check_alive()
     }
 
     /// Like [`finish`](Pycos::finish) without waiting: every task is ended
@@ -323,7 +352,7 @@ impl Pycos {
     pub fn terminate(&self) -> Result<(), SchedulerError> {
         self.check_thread()?;
         self.stop();
-        Ok(())
+        self.check_alive()
     }
 
     /// Whether the scheduler thread is still running.
@@ -354,10 +383,20 @@ impl Pycos {
         }
     }
 
+    /// [`SchedulerError::Died`] once the scheduler thread has died.
+    fn check_alive(&self) -> Result<(), SchedulerError> {
+        match self.shared.death() {
+            Some(_) => Err(SchedulerError::Died),
+            None => Ok(()),
+        }
+    }
+
     fn stop(&self) {
         let hooks = lock(&self.shared.hooks).take();
         for hook in hooks {
-            hook();
+            // A failing hook must not keep the others, or the stop, from
+            // happening.
+            scheduler::contain("running an atexit hook", hook);
         }
         self.shared.inject(Injected::Stop);
         let thread = lock(&self.shared.thread).take();

@@ -24,6 +24,7 @@ use super::{Injected, Shared};
 use crate::task::TaskCtx;
 use crate::task::TaskError;
 use crate::task::header::{Action, Header, NO_SLOT};
+use crate::task::pause::Pause;
 use crate::task::spec::{ErasedLocalSpec, ErasedSpec, TaskFuture};
 use crate::time::{Clock, Timers};
 
@@ -46,9 +47,9 @@ pub(crate) struct Core {
     run_queue: RefCell<VecDeque<Arc<Header>>>,
     tasks: RefCell<Slab<Slot>>,
     current: RefCell<Option<Arc<Header>>>,
-    /// Set by `Point`/`Catch` while the current task is being polled.
-    pub(crate) at_point: Cell<bool>,
-    pub(crate) catching: Cell<bool>,
+    /// Where the current task is pausing, set by `Point`/`Catch` during
+    /// its poll.
+    pub(crate) pause: Cell<Pause>,
     /// Ready awaits the current task may still complete (see [`super::coop`]).
     pub(crate) budget: Cell<u32>,
     stopping: Cell<bool>,
@@ -64,8 +65,7 @@ impl Core {
             run_queue: RefCell::new(VecDeque::new()),
             tasks: RefCell::new(Slab::new()),
             current: RefCell::new(None),
-            at_point: Cell::new(false),
-            catching: Cell::new(false),
+            pause: Cell::new(Pause::NESTED),
             budget: Cell::new(super::coop::BUDGET),
             stopping: Cell::new(false),
         }
@@ -133,12 +133,20 @@ impl Core {
     }
 
     /// The scheduler thread's loop; returns when the scheduler stops.
+    ///
+    /// Each step that can run user code — a poll, but also the destructor
+    /// of a message or a task's value dropped with the last reference the
+    /// scheduler held — is contained: a panic there is logged and the loop
+    /// goes on (DESIGN §3, Containment). A panic anywhere else is a bug of
+    /// the scheduler itself; it unwinds out of `run`, and the thread's
+    /// wrapper ([`Core::die`]) fails every waiter instead of leaving it
+    /// hanging.
     pub(crate) fn run(&self) {
         let mut injected = VecDeque::new();
         loop {
             self.shared.inject.drain_into(&mut injected);
             for work in injected.drain(..) {
-                self.accept(work);
+                contain("accepting work", || self.accept(work));
             }
             if self.stopping.get() {
                 return self.shutdown();
@@ -147,9 +155,10 @@ impl Core {
                 let Some(header) = self.run_queue.borrow_mut().pop_front() else {
                     break;
                 };
-                self.run_task(header);
+                contain("running a task", || self.run_task(header));
             }
-            self.timers.borrow_mut().fire(self.clock.now());
+            let now = self.clock.now();
+            contain("firing timers", || self.timers.borrow_mut().fire(now));
             let timeout = self.park_timeout();
             self.reactor.turn(timeout);
         }
@@ -160,7 +169,38 @@ impl Core {
             Injected::Wake(header) => self.push(header),
             Injected::Spawn(header, spec) => self.spawn(header, spec),
             Injected::Stop => self.stopping.set(true),
+            Injected::Fail => panic!("scheduler failure injected for a test"),
         }
+    }
+
+    /// What the scheduler thread does when `run` unwound: refuse new work,
+    /// end every task it held with [`TaskError::SchedulerDied`] and wake
+    /// everyone waiting for them or for the scheduler.
+    pub(crate) fn die(&self, reason: String) {
+        tracing::error!(scheduler = %self.shared.name, %reason, "scheduler thread died");
+        self.shared.set_dead(reason.clone());
+        let died = || Err(TaskError::SchedulerDied(reason.clone()));
+        let bodies: Vec<(Arc<Header>, Option<TaskFuture>)> = self
+            .tasks
+            .borrow_mut()
+            .drain()
+            .map(|slot| (slot.header, slot.future))
+            .collect();
+        for (header, future) in bodies {
+            header.slot.store(NO_SLOT, Ordering::Relaxed);
+            if let Some(future) = future {
+                self.drop_body(header.clone(), future);
+            }
+            contain("ending a task", || self.shared.end_task(&header, died()));
+        }
+        for work in self.shared.inject.close() {
+            if let Injected::Spawn(header, _) = work {
+                contain("ending a task", || self.shared.end_task(&header, died()));
+            }
+        }
+        contain("dropping the run queue", || {
+            self.run_queue.borrow_mut().clear();
+        });
     }
 
     /// How long the reactor may sleep: not at all when work is queued; until
@@ -192,16 +232,15 @@ impl Core {
     fn run_task(&self, header: Arc<Header>) {
         header.run.release();
         let key = header.slot.load(Ordering::Relaxed) as usize;
-        let Some((mut future, at_point, catching)) = self.take_body(key, &header) else {
+        let Some((mut future, pause)) = self.take_body(key, &header) else {
             return;
         };
         if header.interrupted.load(Ordering::Acquire) {
-            if let Some(action) = header.take_action(at_point, catching) {
+            if let Some(action) = header.take_action(pause) {
                 return self.apply(key, header, future, action);
             }
         }
-        self.at_point.set(false);
-        self.catching.set(false);
+        self.pause.set(Pause::NESTED);
         self.budget.set(super::coop::BUDGET);
         // A waker borrowed from the current task's reference: no reference
         // counting per poll (a stored waker's clone and drop were 2 of the
@@ -216,35 +255,35 @@ impl Core {
         });
         match polled {
             Ok(Poll::Pending) => {
-                let (at_point, catching) = (self.at_point.get(), self.catching.get());
+                let pause = self.pause.get();
                 if header.interrupted.load(Ordering::Acquire) {
-                    if let Some(action) = header.take_action(at_point, catching) {
+                    if let Some(action) = header.take_action(pause) {
                         return self.apply(key, header, future, action);
                     }
                 }
                 if let Some(slot) = self.tasks.borrow_mut().get_mut(key) {
                     slot.future = Some(future);
-                    header.paused.set(at_point, catching);
+                    header.paused.set(pause);
                 }
             }
             Ok(Poll::Ready(outcome)) => self.end(key, header, future, outcome),
             Err(panic) => {
+                // Logged with the task's end (`log_failure`).
                 let text = panic_text(&*panic);
-                tracing::warn!(task = %crate::Task::<crate::Msg>::from_header(header.clone()), panic = %text, "uncaught panic in task");
+                drop_payload(panic);
                 self.end(key, header, future, Err(TaskError::Panicked(text)));
             }
         }
     }
 
-    fn take_body(&self, key: usize, header: &Arc<Header>) -> Option<(TaskFuture, bool, bool)> {
+    fn take_body(&self, key: usize, header: &Arc<Header>) -> Option<(TaskFuture, Pause)> {
         let mut tasks = self.tasks.borrow_mut();
         let slot = tasks.get_mut(key)?;
         if !Arc::ptr_eq(&slot.header, header) {
             return None;
         }
         let future = slot.future.take()?;
-        let (at_point, catching) = header.paused.get();
-        Some((future, at_point, catching))
+        Some((future, header.paused.get()))
     }
 
     fn apply(&self, key: usize, header: Arc<Header>, future: TaskFuture, action: Action) {
@@ -257,7 +296,8 @@ impl Core {
                 let future = spec.start(TaskCtx::new(header.clone()));
                 if let Some(slot) = self.tasks.borrow_mut().get_mut(key) {
                     slot.future = Some(future);
-                    header.paused.set(false, false);
+                    // Like a new task: nothing of the new body has run.
+                    header.paused.set(Pause::UNSTARTED);
                 }
                 if header.run.claim() {
                     self.push(header);
@@ -287,6 +327,7 @@ impl Core {
             self.as_current(header, |_| catch_unwind(AssertUnwindSafe(|| drop(future))));
         if let Err(panic) = dropped {
             tracing::warn!(panic = %panic_text(&*panic), "panic while dropping a task");
+            drop_payload(panic);
         }
         header
     }
@@ -345,6 +386,28 @@ impl Core {
             }
         }
         self.run_queue.borrow_mut().clear();
+    }
+}
+
+/// Runs `f`, logging instead of unwinding if it panics. For the steps of
+/// the scheduler loop that run user code (polls, destructors).
+pub(crate) fn contain<T>(what: &str, f: impl FnOnce() -> T) -> Option<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(value) => Some(value),
+        Err(panic) => {
+            let text = panic_text(&*panic);
+            drop_payload(panic);
+            tracing::error!(panic = %text, "panic while {what}; the scheduler goes on");
+            None
+        }
+    }
+}
+
+/// Drops a panic payload, whose own destructor may panic too (`panic_any`
+/// of a value with a panicking `Drop`): such a payload is leaked instead.
+pub(crate) fn drop_payload(payload: Box<dyn Any + Send>) {
+    if let Err(again) = catch_unwind(AssertUnwindSafe(|| drop(payload))) {
+        std::mem::forget(again);
     }
 }
 

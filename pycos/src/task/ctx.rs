@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::header::Header;
 use super::mailbox::{Receive, ReceiveMatching};
 use super::suspend::Suspend;
+use super::yield_now::YieldNow;
 use super::{NotAlive, RegisterError, Task};
 use crate::time::Timeout;
 use crate::{IntoTimeout, Msg, WaitExt};
@@ -97,6 +98,36 @@ impl TaskCtx {
     /// returns `None` at once.
     pub fn sleep(&self, duration: impl IntoTimeout) -> Timeout<Suspend> {
         self.suspend().timeout(duration)
+    }
+
+    /// Gives every other ready task a turn, then continues (pycos'
+    /// `yield task.sleep(0)`): the task goes to the back of the run queue.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use pycos::prelude::*;
+    /// use std::sync::{Arc, Mutex};
+    ///
+    /// #[task]
+    /// fn take_turns(me: char, log: Arc<Mutex<String>>, task: TaskCtx) {
+    ///     for _ in 0..3 {
+    ///         log.lock().unwrap().push(me);
+    ///         task.yield_now().await;
+    ///     }
+    /// }
+    ///
+    /// let sched = Pycos::new();
+    /// let log = Arc::new(Mutex::new(String::new()));
+    /// sched.spawn(take_turns('a', log.clone()));
+    /// sched.spawn(take_turns('b', log.clone()));
+    /// sched.join()?;
+    /// assert_eq!(*log.lock().unwrap(), "ababab");
+    /// sched.finish()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn yield_now(&self) -> YieldNow {
+        YieldNow::new()
     }
 
     /// Marks the task as a daemon (or not): `join` and `finish` do not wait

@@ -54,6 +54,12 @@ pub enum TaskError {
     /// or its scheduler shut down), or its result has another type than the
     /// handle expects after a hot swap.
     Terminated,
+    /// The task's scheduler thread died before the task ended (a bug in
+    /// the scheduler, not in the task); the text says why.
+    SchedulerDied(String),
+    /// A task awaited its own [`finish`](crate::Task::finish), which could
+    /// never complete.
+    SelfWait,
 }
 
 impl TaskError {
@@ -80,6 +86,12 @@ impl fmt::Display for TaskError {
             TaskError::Panicked(text) => write!(f, "task panicked: {text}"),
             TaskError::Thrown(err) => write!(f, "uncaught error thrown into task: {err}"),
             TaskError::Terminated => f.write_str("task was terminated"),
+            TaskError::SchedulerDied(reason) => {
+                write!(f, "the task's scheduler thread died: {reason}")
+            }
+            TaskError::SelfWait => {
+                f.write_str("a task cannot wait for its own end (`finish()` on itself)")
+            }
         }
     }
 }

@@ -10,6 +10,8 @@ use std::task::{Context, Poll};
 use super::TaskError;
 use super::handle::convert;
 use super::header::Header;
+use super::interrupt::PycosWait;
+use crate::runtime::{context, coop};
 
 /// The wait made by [`Task::finish`](crate::Task::finish): the task's value,
 /// or how it failed.
@@ -33,6 +35,10 @@ impl<R: Any + Send + Sync + Clone> Future for Finish<R> {
     type Output = Result<R, TaskError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        std::task::ready!(coop::proceed(cx));
+        if context::current_task_id() == Some(self.header.id) {
+            return Poll::Ready(Err(TaskError::SelfWait));
+        }
         let mut state = self.header.lock();
         if let Some(outcome) = &state.outcome {
             return Poll::Ready(convert(outcome.get()));
@@ -41,6 +47,8 @@ impl<R: Any + Send + Sync + Clone> Future for Finish<R> {
         Poll::Pending
     }
 }
+
+impl<R: Any + Send + Sync + Clone> PycosWait for Finish<R> {}
 
 impl<R> std::fmt::Debug for Finish<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -209,14 +209,16 @@ impl<R> Task<R> {
     ///
     /// [`NotAlive`] if the task has ended.
     pub fn hot_swap<S>(&self, spec: TaskSpec<S>) -> Result<(), NotAlive> {
-        let swappable = {
+        let (swappable, replaced) = {
             let mut state = self.header.lock();
             if state.outcome.is_some() {
                 return Err(NotAlive);
             }
-            state.rare().interrupts.swap = Some((spec.erased, false));
-            state.hot_swappable
+            let replaced = state.rare().interrupts.swap.replace((spec.erased, false));
+            (state.hot_swappable, replaced)
         };
+        // The replaced spec's arguments are user values: dropped unlocked.
+        drop(replaced);
         self.header.interrupted.store(true, Ordering::Release);
         // A task that is not swappable yet is not disturbed; it picks the
         // swap up when it declares itself swappable.

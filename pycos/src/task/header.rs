@@ -31,6 +31,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::task::{Wake, Waker};
 
 use super::lock::{StateGuard, StateLock};
+use super::pause::{self, Decision, Outstanding, Pause, Pending};
 use super::spec::ErasedSpec;
 use super::{MonitorStatus, Task, TaskError, ThrownError};
 use crate::Msg;
@@ -58,23 +59,22 @@ pub(crate) struct Header {
     state: StateLock<State>,
 }
 
-/// Whether a task's body last paused at an interruption point, and inside
-/// a `.catch()` wait.
-#[derive(Debug, Default)]
+/// Where a task's body last paused ([`Pause`]), in one byte beside the
+/// flags.
+#[derive(Debug)]
 pub(crate) struct Paused(AtomicU8);
 
 impl Paused {
-    const AT_POINT: u8 = 1;
-    const CATCHING: u8 = 2;
-
-    pub(crate) fn get(&self) -> (bool, bool) {
-        let bits = self.0.load(Ordering::Relaxed);
-        (bits & Self::AT_POINT != 0, bits & Self::CATCHING != 0)
+    fn new(pause: Pause) -> Paused {
+        Paused(AtomicU8::new(pause.bits()))
     }
 
-    pub(crate) fn set(&self, at_point: bool, catching: bool) {
-        let bits = (u8::from(at_point) * Self::AT_POINT) | (u8::from(catching) * Self::CATCHING);
-        self.0.store(bits, Ordering::Relaxed);
+    pub(crate) fn get(&self) -> Pause {
+        Pause::from_bits(self.0.load(Ordering::Relaxed))
+    }
+
+    pub(crate) fn set(&self, pause: Pause) {
+        self.0.store(pause.bits(), Ordering::Relaxed);
     }
 }
 
@@ -112,6 +112,29 @@ impl Outcome {
 pub(crate) struct Inbox {
     pub(crate) mailbox: VecDeque<Msg>,
     pub(crate) receiver: Option<Waker>,
+}
+
+impl Inbox {
+    /// Capacity a drained mailbox may keep (a few pages of `Msg`s).
+    const KEEP: usize = 1024;
+
+    /// Takes the message at `at` (the oldest at 0). A mailbox that has
+    /// drained to a quarter of its capacity gives half of it back, so a
+    /// burst does not keep its peak memory for the task's life; halving
+    /// moves at most a quarter of the capacity, which the pops since the
+    /// last shrink paid for.
+    pub(crate) fn take(&mut self, at: usize) -> Option<Msg> {
+        let msg = if at == 0 {
+            self.mailbox.pop_front()
+        } else {
+            self.mailbox.remove(at)
+        }?;
+        let capacity = self.mailbox.capacity();
+        if capacity > Self::KEEP && self.mailbox.len() < capacity / 4 {
+            self.mailbox.shrink_to(capacity / 2);
+        }
+        Some(msg)
+    }
 }
 
 /// A task's `suspend` wait: the waker of the suspended task, then the
@@ -224,6 +247,36 @@ impl Interrupts {
     fn is_empty(&self) -> bool {
         !self.terminate && self.thrown.is_empty() && self.swap.is_none()
     }
+
+    /// What the interrupt rules ([`pause`]) need to know of them.
+    fn outstanding(&self, hot_swappable: bool) -> Outstanding {
+        let pending = |committed: bool| {
+            if committed {
+                Pending::Committed
+            } else {
+                Pending::Catchable
+            }
+        };
+        Outstanding {
+            terminate: self.terminate,
+            thrown: self.thrown.front().map(|(_, rethrown)| pending(*rethrown)),
+            swap: self.swap.as_ref().map(|(_, accepted)| pending(*accepted)),
+            hot_swappable,
+        }
+    }
+
+    /// Takes the interrupt `decision` names.
+    fn take(&mut self, decision: Decision) -> Option<Action> {
+        match decision {
+            Decision::Terminate => {
+                self.terminate = false;
+                Some(Action::Terminate)
+            }
+            Decision::Throw => self.thrown.pop_front().map(|(err, _)| Action::Throw(err)),
+            Decision::Swap => self.swap.take().map(|(spec, _)| Action::Swap(spec)),
+            Decision::Continue => None,
+        }
+    }
 }
 
 /// What the scheduler must do instead of polling the task.
@@ -255,7 +308,7 @@ impl Header {
             run: RunFlag::default(),
             interrupted: AtomicBool::new(false),
             slot: AtomicU32::new(NO_SLOT),
-            paused: Paused::default(),
+            paused: Paused::new(Pause::UNSTARTED),
             state: StateLock::new(State {
                 name,
                 ..State::default()
@@ -287,9 +340,9 @@ impl Header {
     }
 
     /// The interrupt to apply now, given where the task last paused.
-    pub(crate) fn take_action(&self, at_point: bool, catching: bool) -> Option<Action> {
+    pub(crate) fn take_action(&self, pause: Pause) -> Option<Action> {
         let mut state = self.lock();
-        let action = state.take_action(at_point, catching);
+        let action = state.take_action(pause);
         self.interrupted
             .store(state.has_interrupts(), Ordering::Release);
         action
@@ -307,10 +360,15 @@ impl Header {
         caught
     }
 
-    /// Whether an interrupt is pending that must take effect at the very
-    /// next interruption point, even if that wait could complete at once.
-    pub(crate) fn has_uncatchable(&self) -> bool {
-        self.interrupted.load(Ordering::Acquire) && self.lock().has_uncatchable()
+    /// Whether an interrupt is pending that must take effect at an
+    /// interruption point at `pause`, even if its wait could complete at
+    /// once.
+    pub(crate) fn must_stop_at(&self, pause: Pause) -> bool {
+        self.interrupted.load(Ordering::Acquire)
+            && self
+                .lock()
+                .outstanding()
+                .is_some_and(|outstanding| pause::must_stop_at(pause, outstanding))
     }
 
     /// Records the outcome and returns who must hear of it. Called once, on
@@ -318,10 +376,11 @@ impl Header {
     pub(crate) fn set_outcome(&self, outcome: Result<Msg, TaskError>) -> Ended {
         let mut state = self.lock();
         state.outcome = Some(Outcome::new(outcome.clone()));
-        if let Some(inbox) = state.inbox.as_deref_mut() {
-            inbox.receiver = None;
-        }
-        state.suspension = Suspension::Idle;
+        // An ended task receives nothing more: its unread messages and a
+        // pending update go now, not with its last handle (dropped outside
+        // the lock: their destructors are user code).
+        let unread = state.inbox.take();
+        let update = std::mem::take(&mut state.suspension);
         self.interrupted.store(false, Ordering::Release);
         let rare = state.rare.take().map(|rare| *rare).unwrap_or_default();
         if let Some(done) = &rare.done {
@@ -329,12 +388,21 @@ impl Header {
             // ones find the outcome without waiting.
             done.set();
         }
+        let observed = rare.done.is_some()
+            || !rare.monitors.is_empty()
+            || !matches!(rare.finish_waiters, FinishWaiters::None);
         Ended {
             outcome,
             daemon: state.daemon,
+            observed,
             monitors: rare.monitors,
             waiters: rare.finish_waiters,
             names: rare.names,
+            leftovers: Leftovers {
+                unread,
+                update,
+                interrupts: rare.interrupts,
+            },
         }
     }
 }
@@ -360,76 +428,23 @@ impl State {
             .is_some_and(|rare| !rare.interrupts.is_empty())
     }
 
-    fn take_action(&mut self, at_point: bool, catching: bool) -> Option<Action> {
-        let hot_swappable = self.hot_swappable;
-        let interrupts = &mut self.rare.as_deref_mut()?.interrupts;
-        if interrupts.terminate {
-            interrupts.terminate = false;
-            return Some(Action::Terminate);
-        }
-        if !at_point {
-            return None;
-        }
-        if interrupts
-            .thrown
-            .front()
-            .is_some_and(|(_, rethrown)| *rethrown || !catching)
-        {
-            return interrupts
-                .thrown
-                .pop_front()
-                .map(|(err, _)| Action::Throw(err));
-        }
-        // An accepted swap applies even if the task stopped being swappable
-        // since: accepting is explicit consent.
-        let swap_ready = interrupts
-            .swap
-            .as_ref()
-            .is_some_and(|(_, accepted)| *accepted || (hot_swappable && !catching));
-        if swap_ready {
-            return interrupts.swap.take().map(|(spec, _)| Action::Swap(spec));
-        }
-        None
+    fn outstanding(&self) -> Option<Outstanding> {
+        let rare = self.rare_ref()?;
+        Some(rare.interrupts.outstanding(self.hot_swappable))
     }
 
-    /// Whether an interrupt is pending that no `.catch()` may take.
-    fn has_uncatchable(&self) -> bool {
-        let Some(rare) = self.rare_ref() else {
-            return false;
-        };
-        let interrupts = &rare.interrupts;
-        interrupts.terminate
-            || interrupts
-                .thrown
-                .front()
-                .is_some_and(|(_, rethrown)| *rethrown)
-            || interrupts
-                .swap
-                .as_ref()
-                .is_some_and(|(_, accepted)| *accepted)
+    fn take_action(&mut self, pause: Pause) -> Option<Action> {
+        let decision = pause::decide(pause, self.outstanding()?);
+        self.rare().interrupts.take(decision)
     }
 
     fn take_catchable(&mut self) -> Option<Caught> {
-        let hot_swappable = self.hot_swappable;
-        let interrupts = &mut self.rare.as_deref_mut()?.interrupts;
-        if interrupts
-            .thrown
-            .front()
-            .is_some_and(|(_, rethrown)| !rethrown)
-        {
-            return interrupts
-                .thrown
-                .pop_front()
-                .map(|(err, _)| Caught::Thrown(err));
+        let decision = pause::catchable(self.outstanding()?);
+        match self.rare().interrupts.take(decision)? {
+            Action::Throw(err) => Some(Caught::Thrown(err)),
+            Action::Swap(spec) => Some(Caught::Swap(spec)),
+            Action::Terminate => None,
         }
-        let swap_catchable = interrupts
-            .swap
-            .as_ref()
-            .is_some_and(|(_, accepted)| !accepted);
-        if hot_swappable && swap_catchable {
-            return interrupts.swap.take().map(|(spec, _)| Caught::Swap(spec));
-        }
-        None
     }
 }
 
@@ -437,27 +452,70 @@ impl State {
 pub(crate) struct Ended {
     pub(crate) outcome: Result<Msg, TaskError>,
     pub(crate) daemon: bool,
+    /// Whether anyone waits for or monitors the task (else a failure is
+    /// logged, as pycos logs uncaught exceptions).
+    observed: bool,
     pub(crate) monitors: Vec<Task>,
     pub(crate) waiters: FinishWaiters,
     pub(crate) names: Vec<String>,
+    leftovers: Leftovers,
+}
+
+/// What an ended task held for a future it no longer has: unread
+/// messages, an update nobody took, interrupts that never applied.
+struct Leftovers {
+    #[allow(dead_code, reason = "held only to be dropped outside the lock")]
+    unread: Option<Box<Inbox>>,
+    #[allow(dead_code, reason = "held only to be dropped outside the lock")]
+    update: Suspension,
+    #[allow(dead_code, reason = "held only to be dropped outside the lock")]
+    interrupts: Interrupts,
 }
 
 impl Ended {
     pub(crate) fn notify(self, header: &Arc<Header>) {
-        self.waiters.wake_all();
-        if self.monitors.is_empty() {
-            return;
-        }
+        let Ended {
+            outcome,
+            observed,
+            monitors,
+            waiters,
+            leftovers,
+            ..
+        } = self;
+        // User destructors (of messages, of a swap's arguments) may panic;
+        // that must not keep the waiters below from hearing of the end.
+        crate::runtime::scheduler::contain("dropping an ended task's messages", || {
+            drop(leftovers);
+        });
+        waiters.wake_all();
         let task = &Task::from_header(header.clone());
-        for monitor in self.monitors {
+        log_failure(task, &outcome, observed);
+        for monitor in monitors {
             let status = MonitorStatus {
                 task: task.clone(),
-                result: self.outcome.clone(),
+                result: outcome.clone(),
             };
             if monitor.send(status).is_err() {
                 tracing::debug!(%monitor, %task, "monitor ended before its task; status dropped");
             }
         }
+    }
+}
+
+/// Logs how a task failed: as a warning when nobody waits for it or
+/// monitors it (the failure would go unseen otherwise), for debugging when
+/// someone does. A termination is deliberate and not logged.
+fn log_failure(task: &Task, outcome: &Result<Msg, TaskError>, observed: bool) {
+    let Err(err) = outcome else {
+        return;
+    };
+    if err.is_terminated() {
+        return;
+    }
+    if observed {
+        tracing::debug!(%task, error = %err, "task failed");
+    } else {
+        tracing::warn!(%task, error = %err, "task failed and nobody waits for it or monitors it");
     }
 }
 

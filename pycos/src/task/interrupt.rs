@@ -25,6 +25,7 @@ use pin_project_lite::pin_project;
 
 use super::ThrownError;
 use super::header::{Caught, Header};
+use super::pause::Pause;
 use super::spec::ErasedSpec;
 use crate::IntoTimeout;
 use crate::runtime::context::{self, with_core};
@@ -241,12 +242,16 @@ impl<F: Future> Future for Catch<F> {
         match self.project().inner.poll(cx) {
             Poll::Ready(value) => Poll::Ready(Ok(value)),
             Poll::Pending => {
-                with_core(|core| core.catching.set(true));
+                with_core(|core| core.pause.set(core.pause.get().catching()));
                 Poll::Pending
             }
         }
     }
 }
+
+impl<F: PycosWait> PycosWait for Catch<F> {}
+
+impl<F: PycosWait> PycosWait for Timeout<F> {}
 
 pin_project! {
     /// An interruption point: a top-level await of a `#[task]` body.
@@ -254,12 +259,21 @@ pin_project! {
     pub struct Point<F> {
         #[pin]
         inner: F,
+        // `Pause::OWN_WAIT` for a pycos wait of the task itself (where a
+        // hot swap may apply), `Pause::POINT` for anything else, such as a
+        // helper `async fn`.
+        place: Pause,
     }
 }
 
 impl<F> Point<F> {
-    pub(crate) fn new(inner: F) -> Point<F> {
-        Point { inner }
+    pub(crate) fn new(inner: F, own_wait: bool) -> Point<F> {
+        let place = if own_wait {
+            Pause::OWN_WAIT
+        } else {
+            Pause::POINT
+        };
+        Point { inner, place }
     }
 }
 
@@ -273,25 +287,77 @@ impl<F: Future> Future for Point<F> {
         // would take, such as a message, is lost).
         // Checked through a borrow of the current task: an `Arc` clone and
         // drop here was two atomic operations on every await.
-        let uncatchable = with_core(|core| core.with_current(|h| h.has_uncatchable()))
+        let this = self.project();
+        let place = *this.place;
+        let stop = with_core(|core| core.with_current(|h| h.must_stop_at(place)))
             .flatten()
             .unwrap_or(false);
-        if uncatchable {
-            with_core(|core| core.at_point.set(true));
+        let pause_here = || with_core(|core| core.pause.set(core.pause.get().and(place)));
+        if stop {
+            pause_here();
             cx.waker().wake_by_ref();
             return Poll::Pending;
         }
-        let poll = self.project().inner.poll(cx);
+        let poll = this.inner.poll(cx);
         if poll.is_pending() {
-            with_core(|core| core.at_point.set(true));
+            pause_here();
         }
         poll
     }
 }
 
-/// Wraps a top-level await of a task body (called by `#[task]` output).
+/// Marks the futures of the task's own pycos waits — `receive`, `sleep`,
+/// `suspend`, `finish`, lock acquisitions, socket operations and so on —
+/// where a hot swap may apply (see [`super::pause`]). Anything else
+/// awaited at the top level of a task, such as a helper `async fn`, is an
+/// interruption point for throws only.
+pub trait PycosWait: Future {}
+
+/// Wraps a top-level await of a task body (called by `#[task]` output):
+/// the macro writes `(&mut Probe::new(expr)).__pycos_point()`, which picks
+/// [`ViaOwnWait`] for pycos waits and [`ViaOtherWait`] for anything else
+/// (method lookup tries the receiver type before its reference).
+#[derive(Debug)]
+pub struct Probe<F>(Option<F>);
+
+impl<F> Probe<F> {
+    /// Holds the awaited expression until the lookup has picked its kind.
+    pub fn new(inner: F) -> Probe<F> {
+        Probe(Some(inner))
+    }
+
+    fn take(&mut self) -> F {
+        self.0.take().expect("a probe is used once")
+    }
+}
+
+/// The interruption point of a pycos wait of the task itself.
+pub trait ViaOwnWait<F> {
+    /// The interruption point.
+    fn __pycos_point(&mut self) -> Point<F>;
+}
+
+impl<F: PycosWait> ViaOwnWait<F> for Probe<F> {
+    fn __pycos_point(&mut self) -> Point<F> {
+        Point::new(self.take(), true)
+    }
+}
+
+/// The interruption point of any other await.
+pub trait ViaOtherWait<F: IntoFuture> {
+    /// The interruption point.
+    fn __pycos_point(&mut self) -> Point<F::IntoFuture>;
+}
+
+impl<F: IntoFuture> ViaOtherWait<F> for &mut Probe<F> {
+    fn __pycos_point(&mut self) -> Point<F::IntoFuture> {
+        Point::new(self.take().into_future(), false)
+    }
+}
+
+/// Wraps a top-level await that is not known to be a pycos wait.
 pub(crate) fn point<F: IntoFuture>(inner: F) -> Point<F::IntoFuture> {
-    Point::new(inner.into_future())
+    Point::new(inner.into_future(), false)
 }
 
 impl Header {

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 use super::header::Header;
+use super::interrupt::PycosWait;
 use crate::Msg;
 use crate::runtime::coop;
 
@@ -44,7 +45,7 @@ impl Future for Receive {
         let mut state = this.header.lock();
         let state = state.inbox();
         let registered = std::mem::take(&mut this.registered);
-        match state.mailbox.pop_front() {
+        match state.take(0) {
             Some(msg) => {
                 if registered {
                     state.receiver = None;
@@ -59,6 +60,8 @@ impl Future for Receive {
         }
     }
 }
+
+impl PycosWait for Receive {}
 
 impl Drop for Receive {
     fn drop(&mut self) {
@@ -104,41 +107,52 @@ impl<P: FnMut(&Msg) -> bool> ReceiveMatching<P> {
 impl<P: FnMut(&Msg) -> bool + Unpin> Future for ReceiveMatching<P> {
     type Output = Msg;
 
+    /// Offers the unscanned messages to the predicate one at a time. The
+    /// predicate is user code and may touch this very task (even print it),
+    /// so it runs on a copy of the message (a reference count) without the
+    /// task's lock held. Only this task takes messages out of its mailbox,
+    /// and it is busy here, so a message stays at its index meanwhile:
+    /// others only append.
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Msg> {
         std::task::ready!(coop::proceed(cx));
         let this = self.get_mut();
-        let mut state = this.header.lock();
-        let state = state.inbox();
-        // Messages are only ever appended while we wait, so earlier ones
-        // need no second look.
-        let start = this.scanned.min(state.mailbox.len());
-        let found = state
-            .mailbox
-            .iter()
-            .skip(start)
-            .position(|m| (this.predicate)(m));
-        match found {
-            Some(offset) => {
-                this.scanned = 0;
-                if std::mem::take(&mut this.registered) {
-                    state.receiver = None;
+        loop {
+            let candidate = {
+                let mut state = this.header.lock();
+                let inbox = state.inbox();
+                match inbox.mailbox.get(this.scanned) {
+                    Some(msg) => msg.clone(),
+                    None => {
+                        register(&mut inbox.receiver, cx);
+                        this.registered = true;
+                        return Poll::Pending;
+                    }
                 }
-                Poll::Ready(
-                    state
-                        .mailbox
-                        .remove(start + offset)
-                        .expect("index is in range"),
-                )
+            };
+            if !(this.predicate)(&candidate) {
+                this.scanned += 1;
+                continue;
             }
-            None => {
-                this.scanned = state.mailbox.len();
-                register(&mut state.receiver, cx);
-                this.registered = true;
-                Poll::Pending
+            let mut state = this.header.lock();
+            let inbox = state.inbox();
+            if std::mem::take(&mut this.registered) {
+                inbox.receiver = None;
             }
+            let at = std::mem::take(&mut this.scanned);
+            let at = if inbox.mailbox.get(at).is_some_and(|m| m.ptr_eq(&candidate)) {
+                Some(at)
+            } else {
+                inbox.mailbox.iter().position(|m| m.ptr_eq(&candidate))
+            };
+            if let Some(msg) = at.and_then(|at| inbox.take(at)) {
+                return Poll::Ready(msg);
+            }
+            // Taken meanwhile (cannot happen today): scan again.
         }
     }
 }
+
+impl<P: FnMut(&Msg) -> bool + Unpin> PycosWait for ReceiveMatching<P> {}
 
 impl<P> Drop for ReceiveMatching<P> {
     fn drop(&mut self) {

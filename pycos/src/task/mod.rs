@@ -11,8 +11,10 @@ mod local;
 mod lock;
 mod mailbox;
 mod monitor;
+pub(crate) mod pause;
 pub(crate) mod spec;
 mod suspend;
+mod yield_now;
 
 pub use ctx::TaskCtx;
 pub use error::{
@@ -25,3 +27,4 @@ pub use mailbox::{Receive, ReceiveMatching};
 pub use monitor::MonitorStatus;
 pub use spec::{LocalTaskSpec, TaskSpec};
 pub use suspend::Suspend;
+pub use yield_now::YieldNow;

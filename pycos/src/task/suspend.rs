@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use super::header::{Header, Suspension};
+use super::interrupt::PycosWait;
 use crate::Msg;
+use crate::runtime::coop;
 
 /// The wait made by [`TaskCtx::suspend`](crate::TaskCtx::suspend): ends with
 /// the update given to [`Task::resume`](crate::Task::resume). Only a resume
@@ -31,11 +33,18 @@ impl Future for Suspend {
     type Output = Msg;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Msg> {
+        std::task::ready!(coop::proceed(cx));
         let this = self.get_mut();
         let mut state = this.header.lock();
         if !this.waiting {
-            // An update left by an earlier, abandoned suspension is stale.
-            state.suspension = Suspension::Idle;
+            // An update left by an earlier, abandoned suspension is stale
+            // (a user value: dropped after unlocking).
+            let stale = std::mem::take(&mut state.suspension);
+            if !matches!(stale, Suspension::Idle) {
+                drop(state);
+                drop(stale);
+                state = this.header.lock();
+            }
             this.waiting = true;
         }
         match &mut state.suspension {
@@ -55,10 +64,13 @@ impl Future for Suspend {
     }
 }
 
+impl PycosWait for Suspend {}
+
 impl Drop for Suspend {
     fn drop(&mut self) {
         if self.waiting {
-            self.header.lock().suspension = Suspension::Idle;
+            let update = std::mem::take(&mut self.header.lock().suspension);
+            drop(update);
         }
     }
 }

@@ -16,8 +16,9 @@ pin_project! {
     /// [`TaskCtx::sleep`](crate::TaskCtx::sleep).
     ///
     /// The inner future is always polled before the clock is checked, so a
-    /// result that is ready wins over an expired limit, and a limit of zero
-    /// means "try once" (pycos' `timeout <= 0`).
+    /// result that is ready wins over an expired limit. A limit of zero (or
+    /// less) tries, gives the other ready tasks a turn, tries once more and
+    /// then gives `None`: so `task.sleep(0)` yields, as in pycos.
     #[must_use = "pycos operations do nothing unless awaited: add `.await`"]
     #[derive(Debug)]
     pub struct Timeout<F> {
@@ -41,6 +42,16 @@ pin_project! {
 
 /// No limit, or no deadline yet.
 const UNSET: u64 = u64::MAX;
+
+/// What the clock says of a pending wait.
+enum Expiry {
+    /// The deadline passed.
+    Expired,
+    /// A timer will wake the task at the deadline.
+    Armed,
+    /// A zero limit: give way once before trying the last time.
+    YieldFirst,
+}
 
 impl<F> Timeout<F> {
     pub(crate) fn new(inner: F, limit: Option<Duration>) -> Timeout<F> {
@@ -68,10 +79,13 @@ impl<F: Future> Future for Timeout<F> {
         if limit == UNSET {
             return Poll::Pending;
         }
-        let expired = with_core(|core| {
+        let expiry = with_core(|core| {
             let now = core.clock.now();
             if *this.deadline == UNSET {
                 *this.deadline = now.saturating_add(limit);
+                if limit == 0 {
+                    return Expiry::YieldFirst;
+                }
             }
             let deadline = *this.deadline;
             let mut timers = core.timers.borrow_mut();
@@ -79,19 +93,22 @@ impl<F: Future> Future for Timeout<F> {
                 if let Some(key) = this.timer.take() {
                     timers.cancel(key);
                 }
-                return true;
+                return Expiry::Expired;
             }
             match *this.timer {
                 Some(key) => timers.set_waker(key, cx.waker()),
                 None => *this.timer = Some(timers.insert(deadline, cx.waker().clone())),
             }
-            false
+            Expiry::Armed
         })
         .unwrap_or_else(|| panic!("{}", crate::runtime::context::NO_SCHEDULER));
-        if expired {
-            Poll::Ready(None)
-        } else {
-            Poll::Pending
+        match expiry {
+            Expiry::Expired => Poll::Ready(None),
+            Expiry::Armed => Poll::Pending,
+            Expiry::YieldFirst => {
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
         }
     }
 }

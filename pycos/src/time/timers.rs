@@ -9,6 +9,12 @@
 //! heap node is skipped when it surfaces, recognised by a sequence number
 //! that is never reused.
 //!
+//! Memory follows the armed timers, not the cancelled ones: when the heaps
+//! hold more cancelled nodes than live ones (and more than a few thousand),
+//! they are compacted in one pass, which the cancels since the last pass
+//! paid for; the wakers live in pages of [`PAGE`] slots, and a page whose
+//! timers are all gone is freed.
+//!
 //! Why not one heap: with a million random timers a single 24 MB heap made
 //! every push and pop walk 20 levels of cache misses (`BinaryHeap::pop` was
 //! 8 % of the random-timers benchmark's samples); buckets of a few thousand
@@ -49,7 +55,12 @@ pub(crate) struct Timers {
     spare: Vec<BinaryHeap<Node>>,
     entries: Entries,
     next_seq: u64,
+    /// Heap nodes whose timer was cancelled (upper bound).
+    dead: usize,
 }
+
+/// Cancelled nodes tolerated before a compaction is considered.
+const COMPACT_ABOVE: usize = 4096;
 
 impl Timers {
     /// Arms a timer that wakes `waker` at `deadline`.
@@ -85,12 +96,30 @@ impl Timers {
             .is_some_and(|e| e.seq == key.seq.get())
         {
             self.entries.remove(key.slot);
+            self.dead += 1;
         }
         if self.entries.is_empty() {
             while let Some((_, heap)) = self.buckets.pop_first() {
                 self.recycle(heap);
             }
+            self.dead = 0;
+        } else if self.dead > COMPACT_ABOVE && self.dead > self.entries.len() {
+            self.compact();
         }
+    }
+
+    /// Drops every cancelled node and gives back the heaps' spare memory.
+    fn compact(&mut self) {
+        let entries = &self.entries;
+        self.buckets.retain(|_, heap| {
+            heap.retain(|&Reverse((_, seq, slot))| is_live(entries, seq, slot));
+            if heap.capacity() > 2 * heap.len() {
+                heap.shrink_to_fit();
+            }
+            !heap.is_empty()
+        });
+        self.spare.clear();
+        self.dead = 0;
     }
 
     /// The earliest live deadline.
@@ -103,6 +132,7 @@ impl Timers {
                     return Some(deadline);
                 }
                 heap.pop();
+                self.dead = self.dead.saturating_sub(1);
             }
             let heap = first.remove();
             self.recycle(heap);
@@ -122,11 +152,14 @@ impl Timers {
                     return fired;
                 }
                 heap.pop();
-                if is_live(&self.entries, seq, slot) {
-                    if let Some(entry) = self.entries.remove(slot) {
-                        entry.waker.wake();
-                        fired += 1;
+                match is_live(&self.entries, seq, slot) {
+                    true => {
+                        if let Some(entry) = self.entries.remove(slot) {
+                            entry.waker.wake();
+                            fired += 1;
+                        }
                     }
+                    false => self.dead = self.dead.saturating_sub(1),
                 }
             }
             let heap = first.remove();
@@ -137,7 +170,8 @@ impl Timers {
 
     fn recycle(&mut self, mut heap: BinaryHeap<Node>) {
         const KEEP: usize = 16;
-        if self.spare.len() < KEEP {
+        const KEEP_CAPACITY: usize = 4096;
+        if self.spare.len() < KEEP && heap.capacity() <= KEEP_CAPACITY {
             heap.clear();
             self.spare.push(heap);
         }
@@ -148,24 +182,53 @@ fn is_live(entries: &Entries, seq: u64, slot: usize) -> bool {
     entries.get(slot).is_some_and(|e| e.seq == seq)
 }
 
-/// The armed timers' wakers, by slot. A `Slab<Entry>` takes 32 bytes a
-/// slot (its vacant/occupied tag does not fit in the entry); here a
-/// vacant slot is `None` in the waker's niche, 24 bytes, with the free
-/// slots listed apart.
+/// Slots per page of [`Entries`].
+const PAGE: usize = 1024;
+
+/// The armed timers' wakers, by slot, in pages of [`PAGE`] slots. A
+/// `Slab<Entry>` would take 32 bytes a slot (its vacant/occupied tag does
+/// not fit in the entry) and keep its peak length for ever; here a vacant
+/// slot is `None` in the waker's niche (24 bytes), and a page whose slots
+/// are all vacant is freed. Slot `s` is slot `s % PAGE` of page `s / PAGE`.
 #[derive(Debug, Default)]
 struct Entries {
-    slots: Vec<Option<Entry>>,
-    free: Vec<usize>,
+    pages: Vec<Option<Box<Page>>>,
+    /// Pages that had a vacant slot when listed (checked when used).
+    open: Vec<usize>,
+    /// Indices of freed pages, for the next new page.
+    unused: Vec<usize>,
     len: usize,
 }
 
-impl Entries {
+#[derive(Debug)]
+struct Page {
+    slots: Vec<Option<Entry>>,
+    /// Vacated slots; slots from `slots.len()` to `PAGE` were never used.
+    free: Vec<u16>,
+    used: usize,
+    listed: bool,
+}
+
+impl Page {
+    fn new() -> Page {
+        Page {
+            slots: Vec::new(),
+            free: Vec::new(),
+            used: 0,
+            listed: true,
+        }
+    }
+
+    fn has_room(&self) -> bool {
+        self.used < PAGE
+    }
+
     fn insert(&mut self, entry: Entry) -> usize {
-        self.len += 1;
+        self.used += 1;
         match self.free.pop() {
-            Some(slot) => {
-                self.slots[slot] = Some(entry);
-                slot
+            Some(at) => {
+                self.slots[usize::from(at)] = Some(entry);
+                usize::from(at)
             }
             None => {
                 self.slots.push(Some(entry));
@@ -173,30 +236,84 @@ impl Entries {
             }
         }
     }
+}
+
+impl Entries {
+    fn insert(&mut self, entry: Entry) -> usize {
+        self.len += 1;
+        let page = self.open_page();
+        let Some(Some(open)) = self.pages.get_mut(page) else {
+            unreachable!("open_page returns a live page");
+        };
+        page * PAGE + open.insert(entry)
+    }
+
+    /// A page with a vacant slot, made if none has one.
+    fn open_page(&mut self) -> usize {
+        while let Some(&page) = self.open.last() {
+            if let Some(Some(open)) = self.pages.get_mut(page) {
+                if open.has_room() {
+                    return page;
+                }
+                open.listed = false;
+            }
+            self.open.pop();
+        }
+        let page = match self.unused.pop() {
+            Some(page) => {
+                self.pages[page] = Some(Box::new(Page::new()));
+                page
+            }
+            None => {
+                self.pages.push(Some(Box::new(Page::new())));
+                self.pages.len() - 1
+            }
+        };
+        self.open.push(page);
+        page
+    }
 
     fn get(&self, slot: usize) -> Option<&Entry> {
-        self.slots.get(slot)?.as_ref()
+        let page = self.pages.get(slot / PAGE)?.as_ref()?;
+        page.slots.get(slot % PAGE)?.as_ref()
     }
 
     fn get_mut(&mut self, slot: usize) -> Option<&mut Entry> {
-        self.slots.get_mut(slot)?.as_mut()
+        let page = self.pages.get_mut(slot / PAGE)?.as_mut()?;
+        page.slots.get_mut(slot % PAGE)?.as_mut()
     }
 
     /// Frees an occupied slot; `None` if it was vacant.
     fn remove(&mut self, slot: usize) -> Option<Entry> {
-        let entry = self.slots.get_mut(slot)?.take()?;
+        let (index, at) = (slot / PAGE, slot % PAGE);
+        let page = self.pages.get_mut(index)?.as_mut()?;
+        let entry = page.slots.get_mut(at)?.take()?;
         self.len -= 1;
-        if self.len == 0 {
-            self.slots.clear();
-            self.free.clear();
+        page.used -= 1;
+        if page.used == 0 {
+            self.pages[index] = None;
+            self.unused.push(index);
+            if self.len == 0 {
+                self.pages.clear();
+                self.open.clear();
+                self.unused.clear();
+            }
         } else {
-            self.free.push(slot);
+            page.free.push(u16::try_from(at).expect("PAGE fits in u16"));
+            if !page.listed {
+                page.listed = true;
+                self.open.push(index);
+            }
         }
         Some(entry)
     }
 
     fn is_empty(&self) -> bool {
         self.len == 0
+    }
+
+    fn len(&self) -> usize {
+        self.len
     }
 }
 
