@@ -308,7 +308,7 @@ impl<F: Future> Future for Point<F> {
 
 /// Marks the futures of the task's own pycos waits — `receive`, `sleep`,
 /// `suspend`, `finish`, lock acquisitions, socket operations and so on —
-/// where a hot swap may apply (see [`super::pause`]). Anything else
+/// where a hot swap may apply (see the `task::pause` module). Anything else
 /// awaited at the top level of a task, such as a helper `async fn`, is an
 /// interruption point for throws only.
 pub trait PycosWait: Future {}
