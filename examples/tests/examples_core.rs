@@ -77,3 +77,18 @@ fn hotswap_reads_commands_from_stdin() {
     let out = run(env!("CARGO_BIN_EXE_hotswap"), &[], "", false);
     assert!(out.contains("\"quit\" to exit"), "{out}");
 }
+
+#[test]
+fn shared_state_interleaves_two_local_tasks_on_one_vec() {
+    let out = run(env!("CARGO_BIN_EXE_shared_state"), &[], "", true);
+    let want = "\
+a wrote entry 0
+b wrote entry 0
+a wrote entry 1
+b wrote entry 1
+a wrote entry 2
+b wrote entry 2
+6 entries, 1 handle left
+";
+    assert_eq!(out, want);
+}

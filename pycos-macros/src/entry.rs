@@ -1,8 +1,11 @@
 //! `#[pycos::main]` and `#[pycos::test]`: entry points that run user code on
 //! a scheduler and wait for its tasks.
 //!
-//! `main` stays a plain function whose body runs in `run_main`, which then
-//! waits for the non-daemon tasks. A test is a task: its function is expanded
+//! `main` stays a plain function whose body runs in `run_main`, which
+//! installs the stderr logger, then waits for the non-daemon tasks and
+//! turns `main`'s result into the exit code, printing an error with its
+//! sources (`__private::report` picks how, by autoref on the concrete error
+//! type, which is why that part is generated here). A test is a task: its function is expanded
 //! exactly as `#[task]` does (as a hidden `__pycos_test` inside the test)
 //! and `run_test` runs the spec on a fresh scheduler.
 
@@ -16,7 +19,7 @@ use syn::{AttrStyle, ItemFn, ReturnType, Type};
 /// Expands `#[pycos::main(attr)] item`.
 pub(crate) fn main(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
-    let options = Options::parse(attr, "#[pycos::main]", &[Opt::Crate], &mut errors);
+    let options = Options::parse(attr, "#[pycos::main]", &[Opt::Log, Opt::Crate], &mut errors);
     let item = match task::parse::item_fn(item.clone(), "#[pycos::main]") {
         Ok(item) => item,
         Err(error) => {
@@ -42,11 +45,17 @@ pub(crate) fn main(attr: TokenStream, item: TokenStream) -> TokenStream {
         ReturnType::Type(arrow, ty) => quote!(#arrow #ty),
         ReturnType::Default => quote!(),
     };
+    let log = options.log;
     quote! {
         #(#attrs)*
         #vis #sig {
             #(#inner_attrs)*
-            #krate::__private::run_main(move || #ret #block)
+            #krate::__private::run_main(#log, move || #ret #block, |__pycos_err| {
+                use #krate::__private::report::{
+                    ByDebug as _, ByDisplay as _, ByDynError as _, ByError as _,
+                };
+                (&&&#krate::__private::report::Report(__pycos_err)).pycos_report()
+            })
         }
     }
 }

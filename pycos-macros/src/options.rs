@@ -16,15 +16,21 @@ pub(crate) enum Opt {
     Crate,
     /// `virtual_clock` (or `virtual_clock = bool`): test on a virtual clock.
     VirtualClock,
+    /// `log = bool`: whether `#[pycos::main]` installs its stderr logger.
+    Log,
+    /// `local`: a `#[task]` whose arguments need not be `Send`.
+    Local,
 }
 
 impl Opt {
-    const ALL: [Opt; 2] = [Opt::Crate, Opt::VirtualClock];
+    const ALL: [Opt; 4] = [Opt::Crate, Opt::VirtualClock, Opt::Log, Opt::Local];
 
     fn name(self) -> &'static str {
         match self {
             Opt::Crate => "crate",
             Opt::VirtualClock => "virtual_clock",
+            Opt::Log => "log",
+            Opt::Local => "local",
         }
     }
 
@@ -32,15 +38,29 @@ impl Opt {
         match self {
             Opt::Crate => "`crate = \"path::to::pycos\"`",
             Opt::VirtualClock => "`virtual_clock`",
+            Opt::Log => "`log = false`",
+            Opt::Local => "`local`",
         }
     }
 }
 
 /// The parsed options; absent ones have their default.
-#[derive(Default)]
 pub(crate) struct Options {
     krate: Option<Path>,
     pub(crate) virtual_clock: bool,
+    pub(crate) log: bool,
+    pub(crate) local: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            krate: None,
+            virtual_clock: false,
+            log: true,
+            local: false,
+        }
+    }
 }
 
 impl Options {
@@ -87,12 +107,14 @@ impl Options {
                 other => errors.spanned(other, "expected a string: `crate = \"path::to::pycos\"`"),
             },
             (Opt::VirtualClock, Meta::Path(_)) => self.virtual_clock = true,
-            (Opt::VirtualClock, Meta::NameValue(nv)) => match &nv.value {
-                Expr::Lit(ExprLit {
-                    lit: Lit::Bool(b), ..
-                }) => self.virtual_clock = b.value,
-                other => errors.spanned(other, "expected `true` or `false`"),
-            },
+            (Opt::VirtualClock, Meta::NameValue(nv)) => {
+                self.virtual_clock = bool_value(&nv.value, errors).unwrap_or_default();
+            }
+            (Opt::Local, Meta::Path(_)) => self.local = true,
+            (Opt::Log, Meta::Path(_)) => self.log = true,
+            (Opt::Log, Meta::NameValue(nv)) => {
+                self.log = bool_value(&nv.value, errors).unwrap_or(true);
+            }
             (opt, meta) => errors.spanned(meta, format!("expected {}", opt.usage())),
         }
     }
@@ -101,6 +123,19 @@ impl Options {
     /// overridden with `crate = "…"`.
     pub(crate) fn krate(&self) -> Path {
         self.krate.clone().unwrap_or_else(|| parse_quote!(::pycos))
+    }
+}
+
+/// A `true` or `false` literal.
+fn bool_value(value: &Expr, errors: &mut Errors) -> Option<bool> {
+    match value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Bool(b), ..
+        }) => Some(b.value),
+        other => {
+            errors.spanned(other, "expected `true` or `false`");
+            None
+        }
     }
 }
 

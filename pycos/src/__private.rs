@@ -6,7 +6,12 @@ use std::future::{Future, IntoFuture};
 
 use crate::task::interrupt::Point;
 pub use crate::task::interrupt::{Probe, PycosWait, ViaOtherWait, ViaOwnWait};
-use crate::{Msg, Pycos, Task, TaskCtx, TaskError, TaskSpec};
+use crate::{LocalTaskSpec, Msg, Pycos, Task, TaskCtx, TaskError, TaskSpec};
+
+mod main;
+pub mod report;
+
+pub use main::{MainReturn, run_main};
 
 /// Builds the spec of a `#[task]` function.
 pub fn spec<A, F, Fut, R>(
@@ -22,6 +27,23 @@ where
     R: Send + Sync + 'static,
 {
     TaskSpec::with_finish(name, args, start, finish)
+}
+
+/// Builds the spec of a `#[task(local)]` function: as [`spec`], without
+/// `Send`.
+pub fn local_spec<A, F, Fut, R>(
+    name: &'static str,
+    args: A,
+    start: F,
+    finish: fn(Fut::Output) -> Result<R, TaskError>,
+) -> LocalTaskSpec<R>
+where
+    A: 'static,
+    F: FnOnce(A, TaskCtx) -> Fut + 'static,
+    Fut: Future + 'static,
+    R: Send + Sync + 'static,
+{
+    LocalTaskSpec::with_finish(name, args, start, finish)
 }
 
 /// The result of a task with an ordinary return type.
@@ -70,7 +92,7 @@ pub fn point<F: IntoFuture>(inner: F) -> Point<F::IntoFuture> {
 #[diagnostic::on_unimplemented(
     message = "task argument `{Self}` must be `Send + 'static`",
     label = "this argument is moved to the scheduler thread",
-    note = "share data between tasks as owned values or `Arc<T>`; an `Rc` or `RefCell` can be created inside the task instead"
+    note = "share data between tasks as owned values or `Arc<T>`; to share an `Rc<RefCell<_>>` between tasks of one scheduler, mark the task `#[task(local)]` and start it with `task.spawn_local(..)`"
 )]
 pub trait TaskArg {}
 
@@ -91,18 +113,6 @@ impl<T: Send + Sync + 'static> TaskReturn for T {}
 
 /// Checks the return type (called by `#[task]` output).
 pub fn assert_task_return<T: TaskReturn>() {}
-
-/// `#[pycos::main]`: runs the body, then waits for the process-wide
-/// scheduler's non-daemon tasks and stops it, as pycos does at exit.
-pub fn run_main<T>(body: impl FnOnce() -> T) -> T {
-    let result = body();
-    if let Some(sched) = Pycos::instance_if_started() {
-        if let Err(err) = sched.finish() {
-            tracing::error!(%err, "cannot finish the pycos scheduler");
-        }
-    }
-    result
-}
 
 /// `#[pycos::test]`: runs the test's task on a fresh scheduler and fails the
 /// test (panics) with the task's failure.

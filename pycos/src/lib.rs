@@ -43,6 +43,17 @@
 //! } // waits for the clients; the daemon server is then ended
 //! ```
 //!
+//! ## Depending on it
+//!
+//! The crates are not on crates.io yet: depend on `pycos` from a checkout
+//! of its repository, by path (or with `git = "…"` on the repository). It
+//! re-exports the macros, so it is the only dependency a program needs.
+//!
+//! ```toml
+//! [dependencies]
+//! pycos = { path = "../pycos-rs/pycos" }
+//! ```
+//!
 //! ## The tour
 //!
 //! - **Scheduler.** Each [`Pycos`] is one thread running one task at a
@@ -76,9 +87,34 @@
 //!   `send_msg`/`recv_msg`), [`AsyncFile`] (pipes, FIFOs, sockets, files)
 //!   and [`AsyncPipe`] (child processes) make waiting for the system an
 //!   ordinary await in a task; see [`io`].
+//! - **Shared state.** Tasks of one scheduler run one at a time, so they
+//!   may share `Rc<RefCell<_>>` as pycos tasks share objects: a
+//!   [`#[task(local)]`](macro@task) function takes non-`Send` arguments and
+//!   gives a [`LocalTaskSpec`], started with [`TaskCtx::spawn_local`] on the
+//!   calling task's own scheduler.
+//! - **Programs.** [`#[pycos::main]`](macro@main) waits for the tasks at the
+//!   end of `main`, as pycos does at exit, prints an `Err` from `main` with
+//!   its causes (exit status 1), and logs to stderr: warnings and errors by
+//!   default, such as a task that fails while nobody waits for it, with the
+//!   filter from `PYCOS_LOG`, else `RUST_LOG` (`tracing`'s
+//!   `EnvFilter` syntax: `PYCOS_LOG=pycos=debug,warn`). It installs no logger
+//!   when the program already has a global `tracing` subscriber, or with
+//!   `#[pycos::main(log = false)]` for one that sets its own in `main`.
+//!   `PYCOS_CLOCK=virtual` runs the program on virtual time.
 //! - **Misuse does not compile**: a pycos wait that is not awaited, a
 //!   self-only operation on another task's handle, a blocking call such as
-//!   `std::thread::sleep` in a task body, borrowed or non-`Send` arguments.
+//!   `std::thread::sleep` in a task body, borrowed or non-`Send` arguments
+//!   of an ordinary task. A spec that is never started, or a wait dropped
+//!   outside a task body, gets a warning that says what to write.
+//!
+//! ## Dependencies
+//!
+//! Beside `mio` (the reactor), `rustix` (system calls), `rustls` (TLS) and
+//! `tracing` (events), `pycos` uses `tracing-subscriber`, with only its `fmt`
+//! and `env-filter` features, for the logger of `#[pycos::main]`: the
+//! failures pycos logs are then visible to a newcomer without extra setup,
+//! filtered with the `RUST_LOG` syntax Rust users know, and a program needs
+//! no logging dependency of its own.
 #![deny(unsafe_op_in_unsafe_fn)]
 #![doc(test(attr(deny(warnings))))]
 #![warn(missing_docs)]
@@ -105,11 +141,32 @@ pub use pycos_macros::{main, task, test};
 pub use runtime::{AtexitId, Builder, Pycos, SchedulerError};
 pub use sync::{Condition, Event, Lock, NotOwner, RLock, Semaphore};
 pub use task::{
-    Catch, Finish, HotSwap, Interrupt, MonitorStatus, NotAlive, Point, Receive, ReceiveMatching,
-    RegisterError, SendError, Suspend, Task, TaskCtx, TaskError, TaskSpec, ThrowError, ThrownError,
-    ValueError, WaitExt, YieldNow,
+    Catch, Finish, HotSwap, Interrupt, LocalTaskSpec, MonitorStatus, NotAlive, Point, Receive,
+    ReceiveMatching, RegisterError, SendError, Suspend, Task, TaskCtx, TaskError, TaskSpec,
+    ThrowError, ThrownError, ValueError, WaitExt, YieldNow,
 };
 pub use time::{IntoTimeout, Timeout};
+
+/// Code in Markdown kept outside this crate's items, run as doctests here.
+#[cfg(doctest)]
+mod markdown_doctests {
+    /// The README: its tour keeps compiling as pasted.
+    #[doc = include_str!("../../README.md")]
+    pub struct Readme;
+
+    /// The macros' docs (`pycos-macros` cannot depend on `pycos`, so their
+    /// examples run here; see `pycos-macros/src/docs/`).
+    #[doc = include_str!("../../pycos-macros/src/docs/task.md")]
+    pub struct TaskMacro;
+
+    /// `#[pycos::main]`.
+    #[doc = include_str!("../../pycos-macros/src/docs/main.md")]
+    pub struct MainMacro;
+
+    /// `#[pycos::test]`.
+    #[doc = include_str!("../../pycos-macros/src/docs/test.md")]
+    pub struct TestMacro;
+}
 
 #[cfg(test)]
 mod auto_traits {

@@ -13,6 +13,12 @@ use std::sync::{Arc, LazyLock};
 /// [`downcast`](Msg::downcast), which moves the value out when the receiver
 /// holds the only reference and clones it otherwise.
 ///
+/// A message is received as exactly the type that was sent: no conversion
+/// happens on the way. `send("a")` sends a `&'static str`, which
+/// `downcast_ref::<String>()` does not find; send `String::from("a")` (or
+/// `"a".to_owned()`) for a `String`. Likewise `send(5)` sends an `i32`,
+/// `send(5_u64)` a `u64`. [`type_name`](Msg::type_name) tells what arrived.
+///
 /// # Examples
 ///
 /// ```
@@ -27,6 +33,12 @@ use std::sync::{Arc, LazyLock};
 /// // A Msg wrapped again stays the same message.
 /// let again = Msg::new(Msg::new(7_u32));
 /// assert_eq!(again.downcast_ref::<u32>(), Some(&7));
+///
+/// // Exactly the type sent: a string literal is a `&str`, not a `String`.
+/// let literal = Msg::new("hello");
+/// assert!(literal.downcast_ref::<String>().is_none());
+/// assert_eq!(literal.downcast_ref::<&str>(), Some(&"hello"));
+/// assert_eq!(literal.type_name(), "&str");
 /// ```
 #[derive(Clone)]
 pub struct Msg {

@@ -55,12 +55,17 @@ pub(crate) fn task_fn(task: &TaskFn, krate: &Path) -> TokenStream {
             quote!(let #binding: #ty = #krate::__private::IntoTask::into_task(#binding);)
         });
     let spec_ty = spec_type(&task.ret, krate);
+    let spec_kind = if task.local {
+        quote!(LocalTaskSpec)
+    } else {
+        quote!(TaskSpec)
+    };
     let body_fn = body_fn(task, krate);
     let asserts = asserts(task, krate);
     let spec = spec_call(task, krate);
     quote! {
         #(#attrs)*
-        #vis #fn_token #ident #generics (#(#outer_args),*) -> #krate::TaskSpec<#spec_ty>
+        #vis #fn_token #ident #generics (#(#outer_args),*) -> #krate::#spec_kind<#spec_ty>
         #where_clause
         {
             #body_fn
@@ -128,10 +133,12 @@ fn spec_type(ret: &Ret, krate: &Path) -> TokenStream {
 }
 
 /// Trait assertions whose `on_unimplemented` messages land on the user's
-/// types: every argument `Send + 'static`, the result `Send + Sync + 'static`.
+/// types: every argument `Send + 'static` (unless the task is local), the
+/// result `Send + Sync + 'static`.
 fn asserts(task: &TaskFn, krate: &Path) -> Vec<TokenStream> {
     let mut asserts: Vec<_> = task
         .args()
+        .filter(|_| !task.local)
         .map(|arg| {
             let ty = &arg.pat.ty;
             quote_spanned!(ty.span()=> #krate::__private::assert_task_arg::<#ty>();)
@@ -166,8 +173,13 @@ fn spec_call(task: &TaskFn, krate: &Path) -> TokenStream {
         Ret::Fallible(_) => quote!(fallible),
         Ret::Unit | Ret::Plain(_) => quote!(plain),
     };
+    let builder = if task.local {
+        quote!(local_spec)
+    } else {
+        quote!(spec)
+    };
     quote! {
-        #krate::__private::spec(
+        #krate::__private::#builder(
             #name,
             (#(#bindings,)*),
             |(#(#bindings,)*), #ctx| __pycos_body #turbofish (#(#call_args),*),

@@ -22,9 +22,13 @@ use syn::Path;
 /// Expands `#[task(attr)] item`.
 pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
-    let options = Options::parse(attr, "#[task]", &[Opt::Crate], &mut errors);
+    let options = Options::parse(attr, "#[task]", &[Opt::Local, Opt::Crate], &mut errors);
     match parse::item_fn(item.clone(), "#[task]") {
-        Ok(item) => generate(&TaskFn::new(item), &options.krate(), errors),
+        Ok(item) => {
+            let mut task = TaskFn::new(item);
+            task.local = options.local;
+            generate(&task, &options.krate(), errors)
+        }
         Err(error) => {
             errors.push(error);
             fail(item, errors)

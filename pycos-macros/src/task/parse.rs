@@ -24,6 +24,8 @@ pub(crate) struct TaskFn {
     pub(crate) ret: Ret,
     /// The task's name: the function's name as `stringify!` gives it.
     pub(crate) name: LitStr,
+    /// `#[task(local)]`: a `LocalTaskSpec`, arguments need not be `Send`.
+    pub(crate) local: bool,
 }
 
 /// One parameter of the function.
@@ -71,6 +73,7 @@ impl TaskFn {
             sig: item.sig,
             body: *item.block,
             name,
+            local: false,
         }
     }
 

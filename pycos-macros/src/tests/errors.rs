@@ -21,9 +21,14 @@ fn options() {
             "fn f() {}"
         ),
         [
-            "unknown option `remote` for #[task]; valid options: `crate = \"path::to::pycos\"`",
+            "unknown option `remote` for #[task]; valid options: `local`, \
+             `crate = \"path::to::pycos\"`",
             "duplicate option `crate`",
         ]
+    );
+    assert_eq!(
+        errors(Macro::Task, "local = true", "fn f() {}"),
+        ["expected `local`"]
     );
     assert_eq!(
         errors(Macro::Test, "virtual_clock = 1, flavor", "fn t() {}"),
@@ -36,6 +41,14 @@ fn options() {
     assert_eq!(
         errors(Macro::Main, "crate = 5", "fn main() {}"),
         ["expected a string: `crate = \"path::to::pycos\"`"]
+    );
+    assert_eq!(
+        errors(Macro::Main, "log = 1, local", "fn main() {}"),
+        [
+            "expected `true` or `false`",
+            "unknown option `local` for #[pycos::main]; valid options: `log = false`, \
+             `crate = \"path::to::pycos\"`",
+        ]
     );
 }
 

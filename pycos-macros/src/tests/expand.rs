@@ -86,6 +86,22 @@ fn only_top_level_awaits_are_points() {
     ));
 }
 
+/// `local`: a `LocalTaskSpec`, and no `Send` assertion on the arguments.
+#[test]
+fn local_task() {
+    assert_snapshot!(expand(
+        Macro::Task,
+        "local",
+        r#"
+        fn append(log: Rc<RefCell<Vec<u32>>>, n: u32, task: TaskCtx) -> usize {
+            task.sleep(0.1).await;
+            log.borrow_mut().push(n);
+            log.borrow().len()
+        }
+        "#,
+    ));
+}
+
 #[test]
 fn plain_result_without_ctx_and_crate_override() {
     assert_snapshot!(expand(

@@ -17,7 +17,8 @@ impl Channel {
     /// Sends `msg` to every current subscriber (after the transform) and
     /// returns at once. Subscribed channels pass it on the same way. Tasks
     /// that have ended, and closed channels, are unsubscribed as they are
-    /// found. All subscribers share the one payload.
+    /// found. All subscribers share the one payload, received as exactly the
+    /// type sent (see [`Msg`]: `send("a")` arrives as a `&str`).
     ///
     /// # Errors
     ///
@@ -68,6 +69,8 @@ impl Channel {
     /// # sched.finish()?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[must_use = "a delivery happens only when awaited, and reports its recipients: \
+                  write `channel.deliver(msg, n, timeout).await?`"]
     pub async fn deliver(
         &self,
         msg: impl Any + Send + Sync,

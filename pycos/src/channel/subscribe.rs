@@ -100,6 +100,8 @@ impl Channel {
     /// # sched.finish()?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[must_use = "a subscription happens only when awaited, and can fail: \
+                  write `channel.subscribe(..).await?`"]
     pub async fn subscribe(&self, subscriber: impl Into<Subscriber>) -> Result<(), SubscribeError> {
         let subscriber = subscriber.into();
         crate::sync::charge().await;
@@ -111,6 +113,8 @@ impl Channel {
     /// # Errors
     ///
     /// [`NotSubscribed`] if it was not subscribed.
+    #[must_use = "an unsubscription happens only when awaited, and can fail: \
+                  write `channel.unsubscribe(..).await?`"]
     pub async fn unsubscribe(
         &self,
         subscriber: impl Into<Subscriber>,

@@ -117,6 +117,7 @@ impl Channel {
     /// (the process-wide one outside tasks): every channel created there and
     /// not yet [closed](Channel::close), even if no handle to it is left. A
     /// wait, so that the networked version can ask peers.
+    #[must_use = "`Channel::locate` looks only when awaited: write `Channel::locate(name).await`"]
     pub async fn locate(name: &str) -> Option<Channel> {
         crate::sync::charge().await;
         find(name)

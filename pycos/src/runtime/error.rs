@@ -33,3 +33,22 @@ impl fmt::Display for SchedulerError {
 }
 
 impl Error for SchedulerError {}
+
+/// `PYCOS_CLOCK` holds a value that names no clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ClockEnvError {
+    /// The value found, as text (lossy if it was not UTF-8).
+    pub(crate) value: String,
+}
+
+impl fmt::Display for ClockEnvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "PYCOS_CLOCK={:?} names no clock; accepted values: `real`, `virtual`",
+            self.value
+        )
+    }
+}
+
+impl Error for ClockEnvError {}

@@ -16,9 +16,11 @@ mod atexit;
 mod builder;
 pub(crate) mod context;
 pub(crate) mod coop;
+pub(crate) mod env;
 mod error;
 pub(crate) mod inject;
 mod live;
+mod local;
 pub(crate) mod outside;
 pub(crate) mod reactor;
 pub(crate) mod scheduler;
@@ -214,18 +216,21 @@ impl Pycos {
 
     /// The process-wide scheduler, started on first use (and again after it
     /// was finished). Its clock is real unless the environment variable
-    /// `PYCOS_CLOCK=virtual` is set, which runs whole programs on virtual time.
+    /// `PYCOS_CLOCK=virtual` is set, which runs whole programs on virtual time
+    /// (`PYCOS_CLOCK=real`, or empty, is the default).
     ///
     /// # Panics
     ///
     /// If the operating system refuses to create the scheduler's poller or
-    /// thread.
+    /// thread, or if `PYCOS_CLOCK` has another value than `real` or
+    /// `virtual` (the message lists them; `#[pycos::main]` checks this
+    /// first and reports it as an error instead).
     pub fn instance() -> Pycos {
         let mut instance = lock(&INSTANCE);
         if let Some(sched) = instance.as_ref() {
             return sched.clone();
         }
-        let virtual_clock = std::env::var("PYCOS_CLOCK").is_ok_and(|v| v == "virtual");
+        let virtual_clock = env::virtual_clock().unwrap_or_else(|err| panic!("{err}"));
         let sched = Builder::new()
             .virtual_clock(virtual_clock)
             .build()

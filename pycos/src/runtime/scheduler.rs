@@ -25,7 +25,7 @@ use crate::task::TaskCtx;
 use crate::task::TaskError;
 use crate::task::header::{Action, Header, NO_SLOT};
 use crate::task::pause::Pause;
-use crate::task::spec::{ErasedSpec, TaskFuture};
+use crate::task::spec::{ErasedLocalSpec, ErasedSpec, TaskFuture};
 use crate::time::{Clock, Timers};
 
 /// Tasks polled between two looks at the reactor and the inject queue.
@@ -90,6 +90,29 @@ impl Core {
 
     /// Places a new task's body and queues it (scheduler thread).
     pub(crate) fn spawn(&self, header: Arc<Header>, spec: Box<dyn ErasedSpec>) {
+        if self.stopping.get() {
+            self.shared.end_task(&header, Err(TaskError::Terminated));
+            return;
+        }
+        let future = spec.start(TaskCtx::new(header.clone()));
+        let slot = Slot {
+            header: header.clone(),
+            future: Some(future),
+        };
+        let key = self.tasks.borrow_mut().insert(slot);
+        let key = u32::try_from(key).ok().filter(|&k| k != NO_SLOT);
+        header.slot.store(
+            key.expect("fewer than 4 billion live tasks"),
+            Ordering::Relaxed,
+        );
+        header.run.set();
+        self.push(header);
+    }
+
+    /// Places a task from a spec that is not `Send` (`TaskCtx::spawn_local`,
+    /// through `runtime::local`) and queues it, as [`spawn`](Core::spawn)
+    /// does: the spec was made on this thread and never left it.
+    pub(crate) fn spawn_local(&self, header: Arc<Header>, spec: Box<dyn ErasedLocalSpec>) {
         if self.stopping.get() {
             self.shared.end_task(&header, Err(TaskError::Terminated));
             return;

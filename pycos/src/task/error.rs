@@ -9,6 +9,37 @@ use crate::Msg;
 /// How a task ended without producing its value. Carried by
 /// [`MonitorStatus`](crate::MonitorStatus) and returned by
 /// [`Task::finish`](crate::Task::finish).
+///
+/// # Examples
+///
+/// ```
+/// use pycos::prelude::*;
+/// use pycos::ValueError;
+///
+/// #[task]
+/// fn parse(text: String) -> Result<u32, std::num::ParseIntError> {
+///     text.parse() // an `Err` fails the task with `TaskError::Error`
+/// }
+///
+/// #[task]
+/// fn idle(task: TaskCtx) {
+///     task.suspend().await;
+/// }
+///
+/// let sched = Pycos::new();
+/// let bad = sched.spawn(parse("x".into()));
+/// match bad.value() {
+///     Err(ValueError::Task(TaskError::Error(text))) => {
+///         assert_eq!(text, "invalid digit found in string");
+///     }
+///     other => panic!("unexpected {other:?}"),
+/// }
+/// let idle = sched.spawn(idle());
+/// idle.terminate()?;
+/// assert!(matches!(idle.value(), Err(ValueError::Task(err)) if err.is_terminated()));
+/// sched.finish()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum TaskError {

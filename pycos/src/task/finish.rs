@@ -15,7 +15,8 @@ use crate::runtime::{context, coop};
 
 /// The wait made by [`Task::finish`](crate::Task::finish): the task's value,
 /// or how it failed.
-#[must_use = "pycos operations do nothing unless awaited: add `.await`"]
+#[must_use = "a `Finish` waits only when awaited: write `task.finish().await` \
+              (in a thread, `task.value()`)"]
 pub struct Finish<R> {
     header: Arc<Header>,
     _output: PhantomData<fn() -> R>,

@@ -82,6 +82,10 @@ impl<R> Task<R> {
     /// arrive in the order sent. A task waiting in `receive` is woken; a task
     /// waiting for anything else finds the message when it next receives.
     ///
+    /// The receiver gets exactly the type sent (see [`Msg`]): `send("a")`
+    /// arrives as a `&'static str`, not a `String`, and `send(1)` as an
+    /// `i32`.
+    ///
     /// # Errors
     ///
     /// The message is handed back in [`SendError`] if the task has ended.
@@ -108,6 +112,8 @@ impl<R> Task<R> {
     /// # Errors
     ///
     /// [`SendError`] with the message if the task has ended.
+    #[must_use = "a delivery happens only when awaited, and can fail: \
+                  write `task.deliver(msg).await?`"]
     pub async fn deliver(&self, msg: impl Any + Send + Sync) -> Result<(), SendError> {
         self.send(msg)
     }
@@ -246,6 +252,7 @@ impl Task {
     /// Finds a task registered under `name` on the current scheduler (or the
     /// process-wide one outside schedulers). A wait, so that the networked
     /// version can ask peers.
+    #[must_use = "`Task::locate` looks only when awaited: write `Task::locate(name).await`"]
     pub async fn locate(name: &str) -> Option<Task> {
         let sched = Pycos::scheduler().unwrap_or_else(Pycos::instance);
         sched.locate(name)

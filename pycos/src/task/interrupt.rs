@@ -32,6 +32,36 @@ use crate::runtime::context::{self, with_core};
 use crate::time::Timeout;
 
 /// An interrupt caught by a [`.catch()`](WaitExt::catch) wait.
+///
+/// # Examples
+///
+/// A task that handles an error thrown into it instead of ending:
+///
+/// ```
+/// use pycos::prelude::*;
+///
+/// #[task]
+/// fn stubborn(task: TaskCtx) -> String {
+///     match task.suspend().catch().await {
+///         Ok(_) => "resumed".to_owned(),
+///         Err(Interrupt::Thrown(err)) => format!("caught: {err}"),
+///         Err(Interrupt::HotSwap(swap)) => format!("declined {}", swap.name()),
+///     }
+/// }
+///
+/// #[task]
+/// fn thrower(task: TaskCtx) -> String {
+///     let child = Task::new(stubborn());
+///     task.sleep(1.0).await; // the child is now waiting in `catch`
+///     child.throw("stop").unwrap();
+///     child.finish().await.unwrap()
+/// }
+///
+/// let sched = Pycos::builder().virtual_clock(true).build()?;
+/// assert_eq!(sched.spawn(thrower()).value()?, "caught: stop");
+/// sched.finish()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub enum Interrupt {
     /// An error thrown into the task with [`Task::throw`](crate::Task::throw).
@@ -66,6 +96,46 @@ impl fmt::Display for Interrupt {
 
 /// A hot swap caught by the task. Dropping it declines the swap;
 /// [`accept`](HotSwap::accept) applies it at the next interruption point.
+///
+/// # Examples
+///
+/// A task that accepts only a swap to `v2`:
+///
+/// ```
+/// use pycos::prelude::*;
+///
+/// #[task]
+/// fn v2() -> &'static str {
+///     "v2"
+/// }
+///
+/// #[task]
+/// fn v1(task: TaskCtx) -> &'static str {
+///     task.hot_swappable(true);
+///     loop {
+///         match task.suspend().catch().await {
+///             // Applied at the next interruption point: this loop's wait.
+///             Err(Interrupt::HotSwap(swap)) if swap.name() == "v2" => swap.accept(),
+///             Err(Interrupt::HotSwap(swap)) => swap.decline(),
+///             Err(Interrupt::Thrown(_)) => return "thrown",
+///             Ok(_) => return "v1",
+///         }
+///     }
+/// }
+///
+/// #[task]
+/// fn upgrade(task: TaskCtx) -> &'static str {
+///     let server = Task::new(v1());
+///     task.sleep(1.0).await; // v1 is now waiting
+///     server.hot_swap(v2()).unwrap();
+///     server.finish().await.unwrap() // the swapped body's value
+/// }
+///
+/// let sched = Pycos::builder().virtual_clock(true).build()?;
+/// assert_eq!(sched.spawn(upgrade()).value()?, "v2");
+/// sched.finish()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct HotSwap {
     header: Arc<Header>,
     spec: Box<dyn ErasedSpec>,
@@ -238,7 +308,7 @@ impl<F: Future> Future for Point<F> {
 
 /// Marks the futures of the task's own pycos waits — `receive`, `sleep`,
 /// `suspend`, `finish`, lock acquisitions, socket operations and so on —
-/// where a hot swap may apply (see [`super::pause`]). Anything else
+/// where a hot swap may apply (see the `task::pause` module). Anything else
 /// awaited at the top level of a task, such as a helper `async fn`, is an
 /// interruption point for throws only.
 pub trait PycosWait: Future {}

@@ -1,4 +1,5 @@
-//! [`TaskSpec`]: a task that has been described but not started.
+//! [`TaskSpec`]: a task that has been described but not started, and
+//! [`LocalTaskSpec`], one whose arguments stay on their scheduler's thread.
 
 use std::any::Any;
 use std::fmt;
@@ -41,6 +42,7 @@ pub(crate) type TaskFuture = Pin<Box<dyn Future<Output = Result<Msg, TaskError>>
 /// assert_eq!(sched.spawn(spec).value().unwrap(), 5);
 /// sched.finish().unwrap();
 /// ```
+#[must_use = "a task spec does nothing until started: pass it to `Task::new`"]
 pub struct TaskSpec<R = Msg> {
     pub(crate) erased: Box<dyn ErasedSpec>,
     _output: PhantomData<fn() -> R>,
@@ -50,6 +52,14 @@ pub struct TaskSpec<R = Msg> {
 pub(crate) trait ErasedSpec: Send {
     fn name(&self) -> &'static str;
     fn args(&self) -> &(dyn Any + Send);
+    fn start(self: Box<Self>, ctx: TaskCtx) -> TaskFuture;
+}
+
+/// A local spec with its argument and output types erased: as
+/// [`ErasedSpec`], without `Send`.
+pub(crate) trait ErasedLocalSpec {
+    fn name(&self) -> &'static str;
+    fn args(&self) -> &dyn Any;
     fn start(self: Box<Self>, ctx: TaskCtx) -> TaskFuture;
 }
 
@@ -79,12 +89,13 @@ pin_project! {
 }
 
 // SAFETY: `Typed` is `Send` in its `Spec` stage, where it holds only the
-// `Send` arguments `A` and starter `F` (bounds of the only constructor,
-// `TaskSpec::with_finish`). The possibly non-`Send` body `Fut` exists only
-// after `ErasedSpec::start`, which consumes the box and returns it as a
-// `TaskFuture` — a `dyn Future` without `Send` that stays on the scheduler
-// thread. No `Typed` past the `Spec` stage is reachable as a `dyn ErasedSpec`
-// or any other `Send` type.
+// `Send` arguments `A` and starter `F` (bounds of this impl). The possibly
+// non-`Send` body `Fut` exists only after `Typed::start_body` (behind
+// `ErasedSpec::start` and `ErasedLocalSpec::start`), which consumes the box
+// and returns it as a `TaskFuture` — a `dyn Future` without `Send` that
+// stays on the scheduler thread. No `Typed` past the `Spec` stage is
+// reachable as a `dyn ErasedSpec` or any other `Send` type (a local spec's
+// `dyn ErasedLocalSpec` is not `Send` at all).
 unsafe impl<A: Send, F: Send, Fut: Future, R> Send for Typed<A, F, Fut, R> {}
 
 impl<A, F, Fut, R> ErasedSpec for Typed<A, F, Fut, R>
@@ -109,7 +120,46 @@ where
         }
     }
 
-    fn start(mut self: Box<Self>, ctx: TaskCtx) -> TaskFuture {
+    fn start(self: Box<Self>, ctx: TaskCtx) -> TaskFuture {
+        self.start_body(ctx)
+    }
+}
+
+impl<A, F, Fut, R> ErasedLocalSpec for Typed<A, F, Fut, R>
+where
+    A: 'static,
+    F: FnOnce(A, TaskCtx) -> Fut + 'static,
+    Fut: Future + 'static,
+    R: Send + Sync + 'static,
+{
+    fn name(&self) -> &'static str {
+        match &self.stage {
+            Stage::Spec { name, .. } => name,
+            Stage::Running { .. } | Stage::Done => "",
+        }
+    }
+
+    fn args(&self) -> &dyn Any {
+        match &self.stage {
+            Stage::Spec { args, .. } => args,
+            Stage::Running { .. } | Stage::Done => &(),
+        }
+    }
+
+    fn start(self: Box<Self>, ctx: TaskCtx) -> TaskFuture {
+        self.start_body(ctx)
+    }
+}
+
+impl<A, F, Fut, R> Typed<A, F, Fut, R>
+where
+    A: 'static,
+    F: FnOnce(A, TaskCtx) -> Fut + 'static,
+    Fut: Future + 'static,
+    R: Send + Sync + 'static,
+{
+    /// Builds the body from the arguments, in the spec's own box.
+    fn start_body(mut self: Box<Self>, ctx: TaskCtx) -> TaskFuture {
         // Not pinned yet: the stage may still move.
         if let Stage::Spec { args, start, .. } = std::mem::replace(&mut self.stage, Stage::Done) {
             self.stage = Stage::Running {
@@ -196,6 +246,117 @@ impl<R> TaskSpec<R> {
 impl<R> fmt::Debug for TaskSpec<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TaskSpec")
+            .field("name", &self.name())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A task described but not yet running, whose arguments need not be
+/// `Send`: made by `#[task(local)]`, started only by
+/// [`TaskCtx::spawn_local`](crate::TaskCtx::spawn_local) on the calling
+/// task's own scheduler.
+///
+/// Tasks of one scheduler run one at a time on its thread, so they may
+/// share `Rc<RefCell<_>>` state, as pycos tasks share Python objects. A
+/// [`TaskSpec`] cannot carry an `Rc`: it may be started from any thread.
+/// A `LocalTaskSpec` is not `Send`: it can be made and started only on the
+/// thread where its arguments live, and since a [`TaskCtx`] never leaves its
+/// scheduler's thread either, the compiler checks that the task runs where
+/// its arguments are. [`Task::new`](crate::Task::new) and
+/// [`Pycos::spawn`](crate::Pycos::spawn) do not take it, nor does
+/// [`Task::hot_swap`](crate::Task::hot_swap): a local task cannot be hot
+/// swapped *to* (a local task can itself be swapped to an ordinary spec).
+///
+/// # Examples
+///
+/// Two tasks appending to one `Rc<RefCell<Vec<_>>>`:
+///
+/// ```
+/// use std::cell::RefCell;
+/// use std::rc::Rc;
+///
+/// use pycos::prelude::*;
+///
+/// #[task(local)]
+/// fn append(log: Rc<RefCell<Vec<String>>>, who: &'static str, task: TaskCtx) {
+///     for i in 0..2 {
+///         log.borrow_mut().push(format!("{who}{i}"));
+///         task.sleep(0.0).await; // let the other one run
+///     }
+/// }
+///
+/// #[task]
+/// fn both(task: TaskCtx) -> Vec<String> {
+///     let log = Rc::new(RefCell::new(Vec::new()));
+///     let a = task.spawn_local(append(log.clone(), "a"));
+///     let b = task.spawn_local(append(log.clone(), "b"));
+///     let (_, _) = (a.finish().await, b.finish().await);
+///     log.take()
+/// }
+///
+/// let sched = Pycos::new();
+/// let mut log = sched.spawn(both()).value()?;
+/// log.sort();
+/// assert_eq!(log, ["a0", "a1", "b0", "b1"]);
+/// sched.finish()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[must_use = "a task spec does nothing until started: pass it to `task.spawn_local`"]
+pub struct LocalTaskSpec<R = Msg> {
+    pub(crate) erased: Box<dyn ErasedLocalSpec>,
+    _output: PhantomData<fn() -> R>,
+}
+
+impl<R: Send + Sync + 'static> LocalTaskSpec<R> {
+    /// Describes a local task named `name` whose body is `start(args, task)`;
+    /// neither `args` nor `start` need be `Send`.
+    pub fn new<A, F, Fut>(name: &'static str, args: A, start: F) -> LocalTaskSpec<R>
+    where
+        A: 'static,
+        F: FnOnce(A, TaskCtx) -> Fut + 'static,
+        Fut: Future<Output = R> + 'static,
+    {
+        LocalTaskSpec::with_finish(name, args, start, Ok)
+    }
+
+    /// Like [`new`](LocalTaskSpec::new), with `finish` turning the body's
+    /// output into the task's result (used by `#[task(local)]`).
+    pub(crate) fn with_finish<A, F, Fut>(
+        name: &'static str,
+        args: A,
+        start: F,
+        finish: fn(Fut::Output) -> Result<R, TaskError>,
+    ) -> LocalTaskSpec<R>
+    where
+        A: 'static,
+        F: FnOnce(A, TaskCtx) -> Fut + 'static,
+        Fut: Future + 'static,
+    {
+        LocalTaskSpec {
+            erased: Box::new(Typed::<A, F, Fut, R> {
+                finish,
+                stage: Stage::Spec { name, args, start },
+            }),
+            _output: PhantomData,
+        }
+    }
+}
+
+impl<R> LocalTaskSpec<R> {
+    /// The task function's name; the task is named after it.
+    pub fn name(&self) -> &'static str {
+        self.erased.name()
+    }
+
+    /// The argument tuple the task will be started with.
+    pub fn args(&self) -> &dyn Any {
+        self.erased.args()
+    }
+}
+
+impl<R> fmt::Debug for LocalTaskSpec<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocalTaskSpec")
             .field("name", &self.name())
             .finish_non_exhaustive()
     }

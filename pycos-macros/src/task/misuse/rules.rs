@@ -32,12 +32,17 @@ const LAZY: &[&str] = &[
     "recv",
     "receive_matching",
     "deliver",
+    "subscribe",
+    "unsubscribe",
     "finish",
     "monitor",
     "locate",
     "timeout",
     "catch",
 ];
+
+/// Associated functions returning a pycos future, as `Type::function`.
+const LAZY_FNS: &[(&str, &str)] = &[("Task", "locate"), ("Channel", "locate")];
 
 /// Blocking std socket calls, as `Type::method` (optionally `std::net::`).
 const SOCKET: &[(&str, &str)] = &[
@@ -107,7 +112,8 @@ pub(super) fn statement(expr: &Expr, scopes: &Scopes, errors: &mut Errors) {
             }
         }
         Expr::Call(call) => matches!(&*call.func, Expr::Path(f)
-            if idents(&f.path).ends_with(&["Task".to_owned(), "locate".to_owned()])),
+            if matches!(idents(&f.path).as_slice(),
+                [.., ty, op] if LAZY_FNS.contains(&(ty.as_str(), op.as_str())))),
         _ => false,
     };
     if lazy {

@@ -19,6 +19,41 @@ impl AsyncSocket {
     /// # Errors
     ///
     /// Socket failures, `TimedOut`.
+    ///
+    /// # Examples
+    ///
+    /// A UDP echo between two sockets of one program (pycos' `udp.py`):
+    ///
+    /// ```
+    /// use std::io;
+    /// use std::net::SocketAddr;
+    ///
+    /// use pycos::prelude::*;
+    ///
+    /// #[task]
+    /// fn echo_once(sock: AsyncSocket) -> io::Result<()> {
+    ///     let (data, from) = sock.recvfrom(1024).await?;
+    ///     sock.sendto(&data, from).await?;
+    ///     Ok(())
+    /// }
+    ///
+    /// #[task]
+    /// fn ask(server: SocketAddr) -> io::Result<Vec<u8>> {
+    ///     let sock = AsyncSocket::udp_bind("127.0.0.1:0".parse().unwrap())?;
+    ///     sock.sendto(b"ping", server).await?;
+    ///     let (reply, _) = sock.recvfrom(1024).timeout(5.0).await.ok_or(io::ErrorKind::TimedOut)??;
+    ///     Ok(reply)
+    /// }
+    ///
+    /// let server = AsyncSocket::udp_bind("127.0.0.1:0".parse()?)?;
+    /// let addr = server.local_addr()?;
+    /// let sched = Pycos::new();
+    /// let echo = sched.spawn(echo_once(server));
+    /// assert_eq!(sched.spawn(ask(addr)).value()?, b"ping");
+    /// echo.value()?;
+    /// sched.finish()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub async fn recvfrom(&self, bufsize: usize) -> io::Result<(Vec<u8>, SocketAddr)> {
         self.recvfrom_in(bufsize, Mode::Reactor).await
     }

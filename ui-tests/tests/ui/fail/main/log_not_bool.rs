@@ -1,0 +1,2 @@
+#[pycos::main(log = "off")]
+fn main() {}

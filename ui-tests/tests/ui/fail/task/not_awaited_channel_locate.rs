@@ -1,0 +1,8 @@
+use pycos::prelude::*;
+
+#[task]
+fn finder() {
+    Channel::locate("news");
+}
+
+fn main() {}

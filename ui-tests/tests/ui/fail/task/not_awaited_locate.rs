@@ -1,0 +1,8 @@
+use pycos::prelude::*;
+
+#[task]
+fn finder() {
+    Task::locate("server");
+}
+
+fn main() {}
