@@ -138,3 +138,18 @@ async fn a_zero_timeout_still_takes_what_is_ready(task: TaskCtx) {
         .expect("a queued message is ready");
     assert_eq!(msg.downcast_ref::<u32>(), Some(&7));
 }
+
+#[pycos::test]
+async fn short_timeouts_still_take_ready_messages_after_the_budget_is_spent(task: TaskCtx) {
+    for i in 0..1000_u32 {
+        task.send(i).unwrap();
+    }
+    let mut drained = 0;
+    while task.receive().timeout(0.0).await.is_some() {
+        drained += 1;
+    }
+    assert_eq!(
+        drained, 1000,
+        "a zero-limit receive gave None with messages queued"
+    );
+}

@@ -190,8 +190,14 @@ async fn a_job_whose_leftovers_panic_when_dropped_keeps_the_pool_thread() {
         failed,
         Err(PoolError::Panicked("non-string panic payload".to_owned()))
     );
-    // A result nobody awaits, dropped on the pool thread.
-    drop(pool.async_task(|| Bomb));
+    // A result nobody awaits, dropped on the pool thread: the job waits
+    // until its future is gone, so the result cannot reach the task.
+    let (go, wait) = std::sync::mpsc::channel::<()>();
+    drop(pool.async_task(move || {
+        let _ = wait.recv();
+        Bomb
+    }));
+    go.send(()).unwrap();
     within("the pool to be idle", pool.join()).await;
     let after = within("a job on the same thread", pool.async_task(|| 7)).await;
     assert_eq!(after, Ok(7), "the only pool thread survived");

@@ -146,3 +146,5 @@ impl<T> fmt::Debug for PoolTask<T> {
         f.debug_struct("PoolTask").field("done", &done).finish()
     }
 }
+
+impl<T> crate::__private::PycosWait for PoolTask<T> {}

@@ -278,3 +278,5 @@ impl fmt::Debug for Join<'_> {
         f.debug_struct("Join").finish_non_exhaustive()
     }
 }
+
+impl crate::__private::PycosWait for Join<'_> {}

@@ -23,6 +23,13 @@ use super::context::with_core;
 /// Ready awaits a task may complete per poll (tokio's figure).
 pub(crate) const BUDGET: u32 = 128;
 
+/// Whether the running task's budget is spent (without charging it): a
+/// wait that just returned `Pending` may have done so only for the budget.
+#[inline]
+pub(crate) fn is_spent() -> bool {
+    with_core(|core| core.budget.get() == 0).unwrap_or(false)
+}
+
 /// Charges one ready completion to the running task. `Poll::Ready(())`:
 /// go ahead and complete. `Poll::Pending`: the budget is spent; the task
 /// has been woken (it will run again after the others) and the caller must

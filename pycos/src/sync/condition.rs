@@ -276,3 +276,6 @@ impl Drop for Notified<'_> {
         }
     }
 }
+
+impl crate::__private::PycosWait for ConditionAcquire<'_> {}
+impl crate::__private::PycosWait for Notified<'_> {}

@@ -140,3 +140,5 @@ impl Drop for EventWait<'_> {
         }
     }
 }
+
+impl crate::__private::PycosWait for EventWait<'_> {}

@@ -168,3 +168,5 @@ impl fmt::Debug for LockGuard {
         f.debug_struct("LockGuard").finish_non_exhaustive()
     }
 }
+
+impl crate::__private::PycosWait for LockAcquire<'_> {}

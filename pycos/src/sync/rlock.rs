@@ -155,3 +155,5 @@ impl fmt::Debug for RLockGuard {
         f.debug_struct("RLockGuard").finish_non_exhaustive()
     }
 }
+
+impl crate::__private::PycosWait for RLockAcquire<'_> {}

@@ -230,3 +230,5 @@ impl fmt::Debug for SemaphorePermit {
         f.debug_struct("SemaphorePermit").finish_non_exhaustive()
     }
 }
+
+impl crate::__private::PycosWait for SemaphoreAcquire<'_> {}

@@ -157,6 +157,10 @@ impl TaskCtx {
     /// Registers the task under `name` on its scheduler, so that
     /// [`Task::locate`] finds it. The name is released when the task ends.
     ///
+    /// **A difference from pycos:** pycos keeps a dead task's registration
+    /// until it is unregistered, so `locate` can hand out an ended task;
+    /// here the name is freed at the end, and another task may take it.
+    ///
     /// # Errors
     ///
     /// [`RegisterError`] when the name is taken or invalid.

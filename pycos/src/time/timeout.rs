@@ -79,6 +79,13 @@ impl<F: Future> Future for Timeout<F> {
         if limit == UNSET {
             return Poll::Pending;
         }
+        if crate::runtime::coop::is_spent() {
+            // The inner wait may have given way only because the task's
+            // budget is spent, with its result there: look at the clock
+            // after the task's next turn, not now.
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
         let expiry = with_core(|core| {
             let now = core.clock.now();
             if *this.deadline == UNSET {

@@ -355,6 +355,68 @@ mod tests {
         assert_eq!(timers.next_deadline(), None);
     }
 
+    impl Timers {
+        /// Heap nodes and waker pages held.
+        fn footprint(&self) -> (usize, usize) {
+            let nodes = self
+                .buckets
+                .values()
+                .map(std::collections::BinaryHeap::len)
+                .sum();
+            let pages = self.entries.pages.iter().flatten().count();
+            (nodes, pages)
+        }
+    }
+
+    #[test]
+    fn cancelled_timers_do_not_keep_memory() {
+        let count = Arc::new(Count(AtomicUsize::new(0)));
+        let waker = Waker::from(count.clone());
+        let mut timers = Timers::default();
+        let hour = 3_600_000_000_000;
+        let keeper = timers.insert(hour, waker.clone());
+        for round in 0..5 {
+            let keys: Vec<_> = (0..100_000)
+                .map(|i| timers.insert(hour + round * 100_000 + i, waker.clone()))
+                .collect();
+            for key in keys {
+                timers.cancel(key);
+            }
+            let (nodes, pages) = timers.footprint();
+            assert!(
+                nodes <= 2 * super::COMPACT_ABOVE + 2,
+                "round {round}: {nodes} heap nodes kept for 1 armed timer"
+            );
+            assert!(
+                pages <= 2,
+                "round {round}: {pages} waker pages kept for 1 armed timer"
+            );
+        }
+        assert_eq!(timers.next_deadline(), Some(hour));
+        timers.cancel(keeper);
+        assert_eq!(timers.footprint(), (0, 0));
+    }
+
+    #[test]
+    fn slots_stay_valid_across_pages_and_reuse() {
+        let count = Arc::new(Count(AtomicUsize::new(0)));
+        let waker = Waker::from(count.clone());
+        let mut timers = Timers::default();
+        let keys: Vec<_> = (0..5000)
+            .map(|i| timers.insert(i + 1, waker.clone()))
+            .collect();
+        // Cancel every other one, then arm more into the freed slots.
+        for key in keys.iter().step_by(2) {
+            timers.cancel(*key);
+        }
+        for i in 0..2500 {
+            timers.insert(10_000 + i, waker.clone());
+        }
+        assert_eq!(timers.fire(u64::MAX), 5000);
+        assert_eq!(count.0.load(Ordering::SeqCst), 5000);
+        assert_eq!(timers.footprint(), (0, 0));
+    }
+
     #[test]
     fn fires_in_deadline_order_and_skips_cancelled() {
         let count = Arc::new(Count(AtomicUsize::new(0)));
