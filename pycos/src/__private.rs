@@ -2,10 +2,11 @@
 //! Not a public API: names and signatures change without notice.
 
 use std::fmt::Display;
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 
-use crate::task::interrupt::Point;
-pub use crate::task::interrupt::{Probe, PycosWait, ViaOtherWait, ViaOwnWait};
+pub use crate::task::interrupt::{
+    OtherWait, OwnWait, PointKind, Probe, PycosWait, ViaOtherWait, ViaOwnWait,
+};
 use crate::{LocalTaskSpec, Msg, Pycos, Task, TaskCtx, TaskError, TaskSpec};
 
 mod main;
@@ -81,11 +82,6 @@ impl<R> IntoTask for Task<R> {
     fn into_task(self) -> Task {
         self.untyped()
     }
-}
-
-/// Marks a top-level await of a task body as an interruption point.
-pub fn point<F: IntoFuture>(inner: F) -> Point<F::IntoFuture> {
-    crate::task::interrupt::point(inner)
 }
 
 /// Task arguments move to the scheduler thread.

@@ -13,21 +13,38 @@
 //! then goes to the back of the run queue, behind the tasks already ready,
 //! and the scheduler looks at timers and I/O after at most one round.
 //!
-//! Outside a scheduler thread (a pycos future polled by another executor)
-//! there is no budget: every charge succeeds.
+//! The budget is a thread-local counter of its own rather than a field of
+//! the scheduler's core: every ready await reads it, and one
+//! const-initialized thread-local is cheaper to reach than the core behind
+//! its `RefCell`. Outside a scheduler's poll (a pycos future polled by
+//! another executor) the budget is unlimited.
 
+use std::cell::Cell;
 use std::task::{Context, Poll};
-
-use super::context::with_core;
 
 /// Ready awaits a task may complete per poll (tokio's figure).
 pub(crate) const BUDGET: u32 = 128;
 
-/// Whether the running task's budget is spent (without charging it): a
-/// wait that just returned `Pending` may have done so only for the budget.
+/// No budget: not inside a scheduler's poll of a task.
+const UNLIMITED: u32 = u32::MAX;
+
+thread_local! {
+    static LEFT: Cell<u32> = const { Cell::new(UNLIMITED) };
+}
+
+/// Runs `poll` (a scheduler's poll of one task) with a full budget.
 #[inline]
-pub(crate) fn is_spent() -> bool {
-    with_core(|core| core.budget.get() == 0).unwrap_or(false)
+pub(crate) fn budgeted<T>(poll: impl FnOnce() -> T) -> T {
+    /// Restores "unlimited" even if the poll unwinds.
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            let _ = LEFT.try_with(|left| left.set(UNLIMITED));
+        }
+    }
+    LEFT.with(|left| left.set(BUDGET));
+    let _reset = Reset;
+    poll()
 }
 
 /// Charges one ready completion to the running task. `Poll::Ready(())`:
@@ -39,20 +56,27 @@ pub(crate) fn is_spent() -> bool {
 /// result; a wait that is going to return `Pending` anyway need not call it.
 #[inline]
 pub(crate) fn proceed(cx: &Context<'_>) -> Poll<()> {
-    let spent = with_core(|core| {
-        let left = core.budget.get();
-        if left == 0 {
-            true
-        } else {
-            core.budget.set(left - 1);
-            false
-        }
-    })
-    .unwrap_or(false);
+    let spent = LEFT
+        .try_with(|left| match left.get() {
+            UNLIMITED => false,
+            0 => true,
+            n => {
+                left.set(n - 1);
+                false
+            }
+        })
+        .unwrap_or(false);
     if spent {
         cx.waker().wake_by_ref();
         Poll::Pending
     } else {
         Poll::Ready(())
     }
+}
+
+/// Whether the running task's budget is spent (without charging it): a
+/// wait that just returned `Pending` may have done so only for the budget.
+#[inline]
+pub(crate) fn is_spent() -> bool {
+    LEFT.try_with(|left| left.get() == 0).unwrap_or(false)
 }

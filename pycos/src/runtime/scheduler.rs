@@ -50,8 +50,6 @@ pub(crate) struct Core {
     /// Where the current task is pausing, set by `Point`/`Catch` during
     /// its poll.
     pub(crate) pause: Cell<Pause>,
-    /// Ready awaits the current task may still complete (see [`super::coop`]).
-    pub(crate) budget: Cell<u32>,
     stopping: Cell<bool>,
 }
 
@@ -66,7 +64,6 @@ impl Core {
             tasks: RefCell::new(Slab::new()),
             current: RefCell::new(None),
             pause: Cell::new(Pause::NESTED),
-            budget: Cell::new(super::coop::BUDGET),
             stopping: Cell::new(false),
         }
     }
@@ -244,7 +241,6 @@ impl Core {
             }
         }
         self.pause.set(Pause::NESTED);
-        self.budget.set(super::coop::BUDGET);
         // A waker borrowed from the current task's reference: no reference
         // counting per poll (a stored waker's clone and drop were 2 of the
         // ~16 atomic operations per ping-pong message) and no waker kept per
@@ -253,7 +249,7 @@ impl Core {
         let (header, polled) = self.as_current(header, |current| {
             let waker = futures_task::waker_ref(current);
             catch_unwind(AssertUnwindSafe(|| {
-                future.as_mut().poll(&mut Context::from_waker(&waker))
+                super::coop::budgeted(|| future.as_mut().poll(&mut Context::from_waker(&waker)))
             }))
         });
         match polled {

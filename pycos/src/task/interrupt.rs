@@ -16,6 +16,7 @@
 
 use std::fmt;
 use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -256,28 +257,50 @@ impl<F: PycosWait> PycosWait for Timeout<F> {}
 pin_project! {
     /// An interruption point: a top-level await of a `#[task]` body.
     #[derive(Debug)]
-    pub struct Point<F> {
+    ///
+    /// `K` is [`OwnWait`] for a pycos wait of the task itself (where a hot
+    /// swap may apply), [`OtherWait`] for anything else, such as a helper
+    /// `async fn`. A type rather than a field: a million sleeping tasks
+    /// each hold a point, and a byte here is eight with padding.
+    pub struct Point<F, K> {
         #[pin]
         inner: F,
-        // `Pause::OWN_WAIT` for a pycos wait of the task itself (where a
-        // hot swap may apply), `Pause::POINT` for anything else, such as a
-        // helper `async fn`.
-        place: Pause,
+        kind: PhantomData<K>,
     }
 }
 
-impl<F> Point<F> {
-    pub(crate) fn new(inner: F, own_wait: bool) -> Point<F> {
-        let place = if own_wait {
-            Pause::OWN_WAIT
-        } else {
-            Pause::POINT
-        };
-        Point { inner, place }
+/// The kind of a [`Point`] at one of the task's own pycos waits.
+#[derive(Debug)]
+pub struct OwnWait;
+
+/// The kind of a [`Point`] at any other await.
+#[derive(Debug)]
+pub struct OtherWait;
+
+/// Which kind of await a [`Point`] marks.
+pub trait PointKind {
+    /// Whether it is one of the task's own pycos waits.
+    const OWN: bool;
+}
+
+impl PointKind for OwnWait {
+    const OWN: bool = true;
+}
+
+impl PointKind for OtherWait {
+    const OWN: bool = false;
+}
+
+impl<F, K> Point<F, K> {
+    pub(crate) fn new(inner: F) -> Point<F, K> {
+        Point {
+            inner,
+            kind: PhantomData,
+        }
     }
 }
 
-impl<F: Future> Future for Point<F> {
+impl<F: Future, K: PointKind> Future for Point<F, K> {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
@@ -288,7 +311,11 @@ impl<F: Future> Future for Point<F> {
         // Checked through a borrow of the current task: an `Arc` clone and
         // drop here was two atomic operations on every await.
         let this = self.project();
-        let place = *this.place;
+        let place = if K::OWN {
+            Pause::OWN_WAIT
+        } else {
+            Pause::POINT
+        };
         let stop = with_core(|core| core.with_current(|h| h.must_stop_at(place)))
             .flatten()
             .unwrap_or(false);
@@ -334,30 +361,25 @@ impl<F> Probe<F> {
 /// The interruption point of a pycos wait of the task itself.
 pub trait ViaOwnWait<F> {
     /// The interruption point.
-    fn __pycos_point(&mut self) -> Point<F>;
+    fn __pycos_point(&mut self) -> Point<F, OwnWait>;
 }
 
 impl<F: PycosWait> ViaOwnWait<F> for Probe<F> {
-    fn __pycos_point(&mut self) -> Point<F> {
-        Point::new(self.take(), true)
+    fn __pycos_point(&mut self) -> Point<F, OwnWait> {
+        Point::new(self.take())
     }
 }
 
 /// The interruption point of any other await.
 pub trait ViaOtherWait<F: IntoFuture> {
     /// The interruption point.
-    fn __pycos_point(&mut self) -> Point<F::IntoFuture>;
+    fn __pycos_point(&mut self) -> Point<F::IntoFuture, OtherWait>;
 }
 
 impl<F: IntoFuture> ViaOtherWait<F> for &mut Probe<F> {
-    fn __pycos_point(&mut self) -> Point<F::IntoFuture> {
-        Point::new(self.take().into_future(), false)
+    fn __pycos_point(&mut self) -> Point<F::IntoFuture, OtherWait> {
+        Point::new(self.take().into_future())
     }
-}
-
-/// Wraps a top-level await that is not known to be a pycos wait.
-pub(crate) fn point<F: IntoFuture>(inner: F) -> Point<F::IntoFuture> {
-    Point::new(inner.into_future(), false)
 }
 
 impl Header {
