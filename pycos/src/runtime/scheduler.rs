@@ -87,34 +87,23 @@ impl Core {
 
     /// Places a new task's body and queues it (scheduler thread).
     pub(crate) fn spawn(&self, header: Arc<Header>, spec: Box<dyn ErasedSpec>) {
-        if self.stopping.get() {
-            self.shared.end_task(&header, Err(TaskError::Terminated));
-            return;
-        }
-        let future = spec.start(TaskCtx::new(header.clone()));
-        let slot = Slot {
-            header: header.clone(),
-            future: Some(future),
-        };
-        let key = self.tasks.borrow_mut().insert(slot);
-        let key = u32::try_from(key).ok().filter(|&k| k != NO_SLOT);
-        header.slot.store(
-            key.expect("fewer than 4 billion live tasks"),
-            Ordering::Relaxed,
-        );
-        header.run.set();
-        self.push(header);
+        self.place(header, |ctx| spec.start(ctx));
     }
 
     /// Places a task from a spec that is not `Send` (`TaskCtx::spawn_local`,
     /// through `runtime::local`) and queues it, as [`spawn`](Core::spawn)
     /// does: the spec was made on this thread and never left it.
     pub(crate) fn spawn_local(&self, header: Arc<Header>, spec: Box<dyn ErasedLocalSpec>) {
+        self.place(header, |ctx| spec.start(ctx));
+    }
+
+    /// Starts a body with `start`, puts it in the slab and queues the task.
+    fn place(&self, header: Arc<Header>, start: impl FnOnce(TaskCtx) -> TaskFuture) {
         if self.stopping.get() {
             self.shared.end_task(&header, Err(TaskError::Terminated));
             return;
         }
-        let future = spec.start(TaskCtx::new(header.clone()));
+        let future = start(TaskCtx::new(header.clone()));
         let slot = Slot {
             header: header.clone(),
             future: Some(future),

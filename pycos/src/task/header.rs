@@ -560,3 +560,42 @@ fn schedule(header: Arc<Header>) {
         Shared::schedule(&sched, header);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Inbox;
+    use crate::Msg;
+
+    #[test]
+    fn a_drained_mailbox_gives_its_capacity_back() {
+        let mut inbox = Inbox::default();
+        for i in 0..100_000_u32 {
+            inbox.mailbox.push_back(Msg::new(i));
+        }
+        let peak = inbox.mailbox.capacity();
+        for i in 0..100_000_u32 {
+            let msg = inbox.take(0).expect("queued");
+            assert_eq!(msg.downcast_ref::<u32>(), Some(&i), "order is kept");
+        }
+        assert!(
+            inbox.mailbox.capacity() <= 4 * Inbox::KEEP,
+            "capacity {} of {peak} kept after draining",
+            inbox.mailbox.capacity()
+        );
+    }
+
+    #[test]
+    fn selective_takes_keep_the_others_in_order() {
+        let mut inbox = Inbox::default();
+        for i in 0..10_u32 {
+            inbox.mailbox.push_back(Msg::new(i));
+        }
+        assert_eq!(inbox.take(3).unwrap().downcast_ref::<u32>(), Some(&3));
+        let rest: Vec<u32> = inbox
+            .mailbox
+            .iter()
+            .map(|m| *m.downcast_ref().unwrap())
+            .collect();
+        assert_eq!(rest, [0, 1, 2, 4, 5, 6, 7, 8, 9]);
+    }
+}

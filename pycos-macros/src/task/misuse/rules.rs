@@ -18,6 +18,7 @@ const SELF_ONLY: &[&str] = &[
     "receive_matching",
     "suspend",
     "sleep",
+    "yield_now",
     "set_daemon",
     "hot_swappable",
     "register",
@@ -27,6 +28,7 @@ const SELF_ONLY: &[&str] = &[
 /// Methods returning a pycos future, which does nothing until awaited.
 const LAZY: &[&str] = &[
     "sleep",
+    "yield_now",
     "suspend",
     "receive",
     "recv",
