@@ -6,25 +6,12 @@
 //! As in `sync_fairness.rs`: a witness task is queued behind the busy one,
 //! so it has run exactly when one of the busy task's waits gave way.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+#[path = "support/fairness.rs"]
+mod fairness;
 
 use pycos::prelude::*;
 
-/// Far more ready waits than any cooperative budget allows in one turn.
-const READY_WAITS: usize = 10_000;
-
-#[task]
-fn witness(ran: Arc<AtomicBool>) {
-    ran.store(true, Ordering::SeqCst);
-}
-
-/// Starts a witness behind the calling task; `true` once it has run.
-fn start_witness() -> impl Fn() -> bool {
-    let ran = Arc::new(AtomicBool::new(false));
-    Task::new(witness(ran.clone()));
-    move || ran.load(Ordering::SeqCst)
-}
+use fairness::{READY_WAITS, start_witness};
 
 /// Counts the `u32`s it receives until a `None::<u32>`.
 #[task]

@@ -1,10 +1,15 @@
 //! Fairness: a task whose awaits complete at once still gives way (the
 //! cooperative budget), and `sleep(0)` / `yield_now` let the others run.
 
+#[path = "support/fairness.rs"]
+mod fairness;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use pycos::prelude::*;
+
+use fairness::observer;
 
 /// Rounds the busy tasks below make; far more than one budget.
 const ROUNDS: usize = 100_000;
@@ -19,30 +24,18 @@ fn self_feeder(done: Arc<AtomicUsize>, task: TaskCtx) {
     }
 }
 
-/// Records how far the busy task got when this one first ran.
-#[task]
-fn observer(busy: Arc<AtomicUsize>) -> usize {
-    busy.load(Ordering::Relaxed)
-}
-
 /// Starts the busy task and the observer together (both queued before
 /// either runs), and gives what the observer saw.
 #[task]
-fn race(progress: Arc<AtomicUsize>) -> usize {
-    let busy = Task::new(self_feeder(progress.clone()));
-    let seen = Task::new(observer(progress));
-    let seen = seen.finish().await.unwrap();
-    busy.finish().await.unwrap();
+fn race() -> usize {
+    let (seen, ()) = fairness::race(self_feeder).await;
     seen
 }
 
 #[test]
 fn a_task_with_messages_always_queued_gives_way() {
     let sched = Pycos::new();
-    let seen = sched
-        .spawn(race(Arc::new(AtomicUsize::new(0))))
-        .value()
-        .unwrap();
+    let seen = sched.spawn(race()).value().unwrap();
     assert!(
         seen < ROUNDS,
         "the observer ran only after the busy task's {ROUNDS} ready receives: no budget"

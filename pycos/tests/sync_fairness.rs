@@ -10,28 +10,13 @@
 
 #[path = "support/bounded.rs"]
 mod bounded;
-
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+#[path = "support/fairness.rs"]
+mod fairness;
 
 use pycos::prelude::*;
 
 use bounded::within;
-
-/// Far more ready waits than any cooperative budget allows in one turn.
-const READY_WAITS: usize = 10_000;
-
-#[task]
-fn witness(ran: Arc<AtomicBool>) {
-    ran.store(true, Ordering::SeqCst);
-}
-
-/// Starts a witness behind the calling task; `true` once it has run.
-fn start_witness() -> impl Fn() -> bool {
-    let ran = Arc::new(AtomicBool::new(false));
-    Task::new(witness(ran.clone()));
-    move || ran.load(Ordering::SeqCst)
-}
+use fairness::{READY_WAITS, start_witness};
 
 #[pycos::test]
 async fn re_acquiring_a_free_lock_gives_way() {

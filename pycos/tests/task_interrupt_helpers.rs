@@ -3,21 +3,15 @@
 //! helper, or ends the task; nothing runs before an interrupt aimed at a
 //! task that has not started.
 
+#[path = "support/oops.rs"]
+mod oops;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use pycos::prelude::*;
 
-#[derive(Debug)]
-struct Oops;
-
-impl std::fmt::Display for Oops {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("oops")
-    }
-}
-
-impl std::error::Error for Oops {}
+use oops::Oops;
 
 async fn slow_helper(task: &TaskCtx, log: &Task) {
     task.sleep(5.0).await;

@@ -1,19 +1,15 @@
 //! throw and terminate: where they act, what they wake, what they run.
 
+#[path = "support/oops.rs"]
+mod oops;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use pycos::prelude::*;
 use pycos::{ThrowError, ThrownError};
 
-#[derive(Debug)]
-struct Oops;
-impl std::fmt::Display for Oops {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("oops")
-    }
-}
-impl std::error::Error for Oops {}
+use oops::Oops;
 
 #[task]
 fn receive_forever(task: TaskCtx) {

@@ -6,42 +6,20 @@
 //! how many had happened when it first ran: without the budget the busy
 //! task runs to its end first.
 
+#[path = "support/fairness.rs"]
+mod fairness;
 #[path = "support/net.rs"]
 mod net;
 
 use std::io::Write;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures_util::AsyncReadExt;
 use pycos::io::AsyncSocket;
 use pycos::prelude::*;
 
-/// Operations the busy task does when nothing stops it: well above the
-/// budget of one turn.
-const OPS: usize = 2_000;
-
-/// The most a busy task may do before the other one runs: the budget, with
-/// room to change it.
-const BOUND: usize = 512;
-
-/// A task that records `count` when it first runs.
-fn observer(count: Arc<AtomicUsize>) -> TaskSpec<usize> {
-    TaskSpec::new("observer", count, |count, _task| async move {
-        count.load(Ordering::SeqCst)
-    })
-}
-
-fn check(seen: usize, what: &str) {
-    assert!(
-        seen < OPS,
-        "the observer ran only after all {OPS} {what}: the busy task never gave way"
-    );
-    assert!(
-        seen <= BOUND,
-        "the observer ran after {seen} {what}, more than the bound of {BOUND}"
-    );
-}
+use fairness::{OPS, check};
 
 #[pycos::test]
 async fn a_reader_of_buffered_empty_frames_gives_way() {
@@ -50,20 +28,21 @@ async fn a_reader_of_buffered_empty_frames_gives_way() {
     let frames = vec![0_u8; 4 * OPS];
     client.sendall(&frames).await.unwrap();
     drop(client);
-    let reads = Arc::new(AtomicUsize::new(0));
-    let reader = Task::new(TaskSpec::new(
-        "reader",
-        (server, reads.clone()),
-        |(server, reads), _task| async move {
-            while let Some(msg) = server.recv_msg().await.unwrap() {
-                assert!(msg.is_empty());
-                reads.fetch_add(1, Ordering::SeqCst);
-            }
-            reads.load(Ordering::SeqCst)
-        },
-    ));
-    let seen = Task::new(observer(reads)).finish().await.unwrap();
-    assert_eq!(reader.finish().await.unwrap(), OPS);
+    let (seen, reads) = fairness::race(|reads| {
+        TaskSpec::new(
+            "reader",
+            (server, reads),
+            |(server, reads), _task| async move {
+                while let Some(msg) = server.recv_msg().await.unwrap() {
+                    assert!(msg.is_empty());
+                    reads.fetch_add(1, Ordering::SeqCst);
+                }
+                reads.load(Ordering::SeqCst)
+            },
+        )
+    })
+    .await;
+    assert_eq!(reads, OPS);
     check(seen, "reads");
 }
 
@@ -124,19 +103,19 @@ async fn an_accept_that_fails_at_once_gives_way() {
     // Not listening: every accept fails at once (EINVAL), as one does at
     // the descriptor limit (EMFILE), without waiting.
     let sock = AsyncSocket::tcp_v4().unwrap();
-    let failures = Arc::new(AtomicUsize::new(0));
-    let acceptor = Task::new(TaskSpec::new(
-        "acceptor",
-        (sock, failures.clone()),
-        |(sock, failures), _task| async move {
-            for _ in 0..OPS {
-                assert!(sock.accept().await.is_err());
-                failures.fetch_add(1, Ordering::SeqCst);
-            }
-        },
-    ));
-    let seen = Task::new(observer(failures)).finish().await.unwrap();
-    acceptor.finish().await.unwrap();
+    let (seen, ()) = fairness::race(|failures| {
+        TaskSpec::new(
+            "acceptor",
+            (sock, failures),
+            |(sock, failures), _task| async move {
+                for _ in 0..OPS {
+                    assert!(sock.accept().await.is_err());
+                    failures.fetch_add(1, Ordering::SeqCst);
+                }
+            },
+        )
+    })
+    .await;
     check(seen, "failed accepts");
 }
 
@@ -145,19 +124,19 @@ async fn futures_io_reads_of_buffered_bytes_give_way() {
     let (client, server) = net::pair().await;
     client.sendall(&[7_u8; OPS]).await.unwrap();
     drop(client);
-    let reads = Arc::new(AtomicUsize::new(0));
-    let reader = Task::new(TaskSpec::new(
-        "reader",
-        (server, reads.clone()),
-        |(server, reads), _task| async move {
-            let mut byte = [0_u8; 1];
-            let mut stream = &server;
-            while stream.read(&mut byte).await.unwrap() == 1 {
-                reads.fetch_add(1, Ordering::SeqCst);
-            }
-        },
-    ));
-    let seen = Task::new(observer(reads)).finish().await.unwrap();
-    reader.finish().await.unwrap();
+    let (seen, ()) = fairness::race(|reads| {
+        TaskSpec::new(
+            "reader",
+            (server, reads),
+            |(server, reads), _task| async move {
+                let mut byte = [0_u8; 1];
+                let mut stream = &server;
+                while stream.read(&mut byte).await.unwrap() == 1 {
+                    reads.fetch_add(1, Ordering::SeqCst);
+                }
+            },
+        )
+    })
+    .await;
     check(seen, "futures-io reads");
 }

@@ -106,17 +106,13 @@ where
     R: Send + Sync + 'static,
 {
     fn name(&self) -> &'static str {
-        match &self.stage {
-            Stage::Spec { name, .. } => name,
-            Stage::Running { .. } | Stage::Done => "",
-        }
+        self.spec_name()
     }
 
     fn args(&self) -> &(dyn Any + Send) {
-        match &self.stage {
-            Stage::Spec { args, .. } => args,
-            // Only a spec that has not started is reachable as `ErasedSpec`.
-            Stage::Running { .. } | Stage::Done => &(),
+        match self.spec_args() {
+            Some(args) => args,
+            None => &(),
         }
     }
 
@@ -133,21 +129,52 @@ where
     R: Send + Sync + 'static,
 {
     fn name(&self) -> &'static str {
+        self.spec_name()
+    }
+
+    fn args(&self) -> &dyn Any {
+        match self.spec_args() {
+            Some(args) => args,
+            None => &(),
+        }
+    }
+
+    fn start(self: Box<Self>, ctx: TaskCtx) -> TaskFuture {
+        self.start_body(ctx)
+    }
+}
+
+/// What both kinds of spec share; each erases it as its own trait object
+/// (`dyn ErasedSpec` only where `A` and `F` are `Send`).
+impl<A, F, Fut: Future, R> Typed<A, F, Fut, R> {
+    /// A spec that has not started, in the box its body will take over.
+    fn boxed(
+        name: &'static str,
+        args: A,
+        start: F,
+        finish: fn(Fut::Output) -> Result<R, TaskError>,
+    ) -> Box<Self> {
+        Box::new(Typed {
+            finish,
+            stage: Stage::Spec { name, args, start },
+        })
+    }
+
+    /// The task function's name, before the start.
+    fn spec_name(&self) -> &'static str {
         match &self.stage {
             Stage::Spec { name, .. } => name,
             Stage::Running { .. } | Stage::Done => "",
         }
     }
 
-    fn args(&self) -> &dyn Any {
+    /// The argument tuple, before the start. Only a spec that has not
+    /// started is reachable as an erased spec, so `None` is never seen.
+    fn spec_args(&self) -> Option<&A> {
         match &self.stage {
-            Stage::Spec { args, .. } => args,
-            Stage::Running { .. } | Stage::Done => &(),
+            Stage::Spec { args, .. } => Some(args),
+            Stage::Running { .. } | Stage::Done => None,
         }
-    }
-
-    fn start(self: Box<Self>, ctx: TaskCtx) -> TaskFuture {
-        self.start_body(ctx)
     }
 }
 
@@ -213,13 +240,7 @@ impl<R: Send + Sync + 'static> TaskSpec<R> {
         F: FnOnce(A, TaskCtx) -> Fut + Send + 'static,
         Fut: Future + 'static,
     {
-        TaskSpec {
-            erased: Box::new(Typed::<A, F, Fut, R> {
-                finish,
-                stage: Stage::Spec { name, args, start },
-            }),
-            _output: PhantomData,
-        }
+        TaskSpec::from_erased(Typed::boxed(name, args, start, finish))
     }
 }
 
@@ -333,10 +354,7 @@ impl<R: Send + Sync + 'static> LocalTaskSpec<R> {
         Fut: Future + 'static,
     {
         LocalTaskSpec {
-            erased: Box::new(Typed::<A, F, Fut, R> {
-                finish,
-                stage: Stage::Spec { name, args, start },
-            }),
+            erased: Typed::boxed(name, args, start, finish),
             _output: PhantomData,
         }
     }
