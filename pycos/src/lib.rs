@@ -63,7 +63,8 @@
 //!   so that timers take no real time.
 //! - **Messages.** [`Msg`] carries any `Send + Sync` value, shared rather
 //!   than copied. [`Task::send`] never blocks; messages from one sender arrive
-//!   in order. [`TaskCtx::receive`] takes the oldest,
+//!   in order; one that cannot be sent comes back in a [`SendError`], whose
+//!   `is_*` queries say why. [`TaskCtx::receive`] takes the oldest,
 //!   [`TaskCtx::receive_matching`] the oldest one a predicate accepts.
 //! - **Waiting.** Every wait takes a time limit the same way,
 //!   [`.timeout(t)`](WaitExt::timeout), with seconds or a `Duration`; zero
@@ -141,9 +142,9 @@ pub use pycos_macros::{main, task, test};
 pub use runtime::{AtexitId, Builder, Pycos, SchedulerError};
 pub use sync::{Condition, Event, Lock, NotOwner, RLock, Semaphore};
 pub use task::{
-    Catch, Finish, HotSwap, Interrupt, LocalTaskSpec, MonitorStatus, NotAlive, Point, Receive,
-    ReceiveMatching, RegisterError, SendError, Suspend, Task, TaskCtx, TaskError, TaskSpec,
-    ThrowError, ThrownError, ValueError, WaitExt, YieldNow,
+    Catch, ErrorText, Finish, HotSwap, Interrupt, LocalTaskSpec, MonitorStatus, NotAlive, Point,
+    Receive, ReceiveMatching, RegisterError, SendError, Suspend, Task, TaskCtx, TaskError,
+    TaskErrorKind, TaskSpec, ThrowError, ThrownError, ValueError, WaitExt, YieldNow,
 };
 pub use time::{IntoTimeout, Timeout};
 

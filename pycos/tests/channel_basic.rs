@@ -2,7 +2,7 @@
 //! subscribers, close, register and locate, and a channel outliving its
 //! handles.
 
-use pycos::channel::{ChannelError, NotSubscribed, SubscribeError};
+use pycos::channel::{ChannelError, SubscribeError, UnsubscribeError};
 use pycos::prelude::*;
 
 /// Collects `u32` messages until a `None::<u32>`.
@@ -63,7 +63,10 @@ async fn unsubscribe_stops_delivery_and_reports_strangers(task: TaskCtx) {
     let got = drain(&task).await;
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].downcast_ref::<u32>(), Some(&1));
-    assert_eq!(channel.unsubscribe(&task).await, Err(NotSubscribed));
+    assert_eq!(
+        channel.unsubscribe(&task).await,
+        Err(UnsubscribeError::NotSubscribed)
+    );
 }
 
 #[pycos::test]
@@ -190,7 +193,7 @@ async fn a_closed_channel_refuses_sends_and_subscriptions(task: TaskCtx) {
     assert_eq!(channel.subscriber_count(), 0);
     let err = channel.send(7_u32).unwrap_err();
     assert_eq!(
-        err.0.downcast_ref::<u32>(),
+        err.into_inner().downcast_ref::<u32>(),
         Some(&7),
         "the message is handed back"
     );

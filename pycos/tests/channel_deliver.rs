@@ -74,7 +74,7 @@ async fn closing_the_channel_ends_a_waiting_deliver() {
     assert_eq!(now(), 1.0);
     let err = result.expect_err("closed while waiting");
     assert_eq!(
-        err.0.downcast_ref::<u32>(),
+        err.into_inner().downcast_ref::<u32>(),
         Some(&5),
         "the message is handed back"
     );

@@ -3,7 +3,7 @@
 //! ended. (Its speed — subscribe O(1), send O(subscribers) — is measured
 //! outside the tests; see the channel module doc.)
 
-use pycos::channel::{NotSubscribed, Subscriber};
+use pycos::channel::{Subscriber, UnsubscribeError};
 use pycos::prelude::*;
 
 #[task]
@@ -59,7 +59,10 @@ async fn order_and_duplicates_hold_through_many_removals() {
     // compacted on the way, and must keep the others in order.
     for task in tasks.iter().step_by(2) {
         channel.unsubscribe(task).await.unwrap();
-        assert_eq!(channel.unsubscribe(task).await, Err(NotSubscribed));
+        assert_eq!(
+            channel.unsubscribe(task).await,
+            Err(UnsubscribeError::NotSubscribed)
+        );
     }
     let odd: Vec<Subscriber> = tasks
         .iter()

@@ -90,13 +90,21 @@ async fn rethrown_error_ends_the_task(task: TaskCtx) {
 
 #[pycos::test]
 async fn throw_into_self_or_dead_task_fails(task: TaskCtx) {
-    assert_eq!(task.throw("self").unwrap_err(), ThrowError::SelfThrow);
+    let err = task.throw("self").unwrap_err();
+    assert!(err.is_self_throw() && !err.is_ended(), "{err:?}");
+    assert_eq!(
+        err.into_inner().to_string(),
+        "self",
+        "the error is handed back"
+    );
     #[task]
     fn done() {}
     let d = Task::new(done());
     d.finish().await.unwrap();
-    assert_eq!(d.throw("late").unwrap_err(), ThrowError::NotAlive);
-    let _: Option<ThrownError> = None;
+    let err: ThrowError = d.throw("late").unwrap_err();
+    assert!(err.is_ended() && !err.is_self_throw(), "{err:?}");
+    let back: ThrownError = err.into_inner();
+    assert_eq!(back.get_ref().to_string(), "late");
 }
 
 struct SetOnDrop(Arc<AtomicBool>);

@@ -98,7 +98,7 @@ async fn deliver_reports_delivery(task: TaskCtx) {
     gone.finish().await.unwrap();
     let err = gone.deliver(5_u32).await.unwrap_err();
     assert_eq!(
-        err.0.downcast_ref::<u32>(),
+        err.into_inner().downcast_ref::<u32>(),
         Some(&5),
         "the message is handed back"
     );

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use super::roster::Snapshot;
 use super::transform::{self, Transform};
-use super::{Channel, Closed, Subscriber};
+use super::{Channel, SendError, Subscriber};
 use crate::sync::waiters::WaiterKey;
 use crate::{IntoTimeout, Msg, WaitExt};
 
@@ -22,8 +22,9 @@ impl Channel {
     ///
     /// # Errors
     ///
-    /// [`Closed`], with the message, if the channel is closed.
-    pub fn send(&self, msg: impl Any + Send + Sync) -> Result<(), Closed> {
+    /// [`SendError`], with the message, if the channel is closed
+    /// ([`is_closed`](SendError::is_closed)).
+    pub fn send(&self, msg: impl Any + Send + Sync) -> Result<(), SendError> {
         let msg = Msg::new(msg);
         match self.snapshot() {
             Some((transform, subscribers)) => {
@@ -32,7 +33,7 @@ impl Channel {
                 }
                 Ok(())
             }
-            None => Err(Closed(msg)),
+            None => Err(SendError::closed(msg)),
         }
     }
 
@@ -46,8 +47,8 @@ impl Channel {
     ///
     /// # Errors
     ///
-    /// [`Closed`], with the message, if the channel is (or while waiting
-    /// becomes) closed.
+    /// [`SendError`], with the message, if the channel is (or while waiting
+    /// becomes) closed ([`is_closed`](SendError::is_closed)).
     ///
     /// # Examples
     ///
@@ -76,23 +77,23 @@ impl Channel {
         msg: impl Any + Send + Sync,
         n: usize,
         timeout: impl IntoTimeout,
-    ) -> Result<usize, Closed> {
+    ) -> Result<usize, SendError> {
         let original = Msg::new(msg);
         crate::sync::charge().await;
         let Some((transform, _)) = self.snapshot() else {
-            return Err(Closed(original));
+            return Err(SendError::closed(original));
         };
         let Some(msg) = transform::apply(self.name(), transform.as_ref(), original.clone()) else {
             return Ok(0);
         };
         match self.await_subscribers(n, timeout.into_timeout()).await {
             Some(true) => {}
-            Some(false) => return Err(Closed(original)),
+            Some(false) => return Err(SendError::closed(original)),
             None => return Ok(0),
         }
         match self.snapshot() {
             Some((_, subscribers)) => Ok(self.fan_out(subscribers, &msg)),
-            None => Err(Closed(original)),
+            None => Err(SendError::closed(original)),
         }
     }
 

@@ -28,7 +28,7 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-pub use error::{ChannelError, Closed, NotSubscribed, SubscribeError};
+pub use error::{ChannelError, SendError, SubscribeError, UnsubscribeError};
 pub use subscribe::Subscriber;
 pub(crate) use table::{Table, release_all};
 
@@ -63,8 +63,8 @@ use transform::Transform;
 ///   and returns a second object the table does not know, which
 ///   `locate`, `register` and remote peers then never see.
 /// - **Sending to a closed channel is an error**: [`send`](Channel::send)
-///   and [`deliver`](Channel::deliver) give [`Closed`] with the message
-///   back, and subscribing gives [`SubscribeError::Closed`]. pycos accepts
+///   and [`deliver`](Channel::deliver) give a [`SendError`] with the
+///   message back ([`is_closed`](SendError::is_closed)), and subscribing gives [`SubscribeError::Closed`]. pycos accepts
 ///   the message and delivers it to nobody.
 /// - **Cycles are refused**: subscribing a channel that already reaches
 ///   this one is a [`SubscribeError::Cycle`]; pycos recurses until its

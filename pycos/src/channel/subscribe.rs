@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-use super::{Channel, NotSubscribed, SubscribeError};
+use super::{Channel, SubscribeError, UnsubscribeError};
 use crate::sync::lock;
 use crate::sync::waiters::wake_all;
 use crate::{Task, TaskCtx};
@@ -112,20 +112,20 @@ impl Channel {
     ///
     /// # Errors
     ///
-    /// [`NotSubscribed`] if it was not subscribed.
+    /// [`UnsubscribeError::NotSubscribed`] if it was not subscribed.
     #[must_use = "an unsubscription happens only when awaited, and can fail: \
                   write `channel.unsubscribe(..).await?`"]
     pub async fn unsubscribe(
         &self,
         subscriber: impl Into<Subscriber>,
-    ) -> Result<(), NotSubscribed> {
+    ) -> Result<(), UnsubscribeError> {
         let subscriber = subscriber.into();
         crate::sync::charge().await;
         let mut removed = Vec::new();
         if self.state().subscribers.remove(&subscriber, &mut removed) {
             Ok(())
         } else {
-            Err(NotSubscribed)
+            Err(UnsubscribeError::NotSubscribed)
         }
     }
 

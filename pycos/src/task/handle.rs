@@ -94,7 +94,7 @@ impl<R> Task<R> {
         let receiver = {
             let mut state = self.header.lock();
             if state.outcome.is_some() {
-                return Err(SendError(msg));
+                return Err(SendError::ended(msg));
             }
             let inbox = state.inbox();
             inbox.mailbox.push_back(msg);
@@ -166,17 +166,21 @@ impl<R> Task<R> {
     ///
     /// # Errors
     ///
-    /// [`ThrowError::NotAlive`] for an ended task, [`ThrowError::SelfThrow`]
-    /// when a task throws into itself.
+    /// [`ThrowError`], with the error, for an ended task
+    /// ([`is_ended`](ThrowError::is_ended)) or when a task throws into itself
+    /// ([`is_self_throw`](ThrowError::is_self_throw)).
     pub fn throw(&self, err: impl Into<Box<dyn Error + Send + Sync>>) -> Result<(), ThrowError> {
-        if context::current_task_id() == Some(self.id()) {
-            return Err(ThrowError::SelfThrow);
-        }
         let err = ThrownError::new(err.into());
-        if self.header.interrupt(|i| i.thrown.push_back((err, false))) {
+        if context::current_task_id() == Some(self.id()) {
+            return Err(ThrowError::self_throw(err));
+        }
+        if self
+            .header
+            .interrupt(|i| i.thrown.push_back((err.clone(), false)))
+        {
             Ok(())
         } else {
-            Err(ThrowError::NotAlive)
+            Err(ThrowError::ended(err))
         }
     }
 

@@ -17,8 +17,10 @@ mod suspend;
 mod yield_now;
 
 pub use ctx::TaskCtx;
+pub(crate) use error::Reason;
 pub use error::{
-    NotAlive, RegisterError, SendError, TaskError, ThrowError, ThrownError, ValueError,
+    ErrorText, NotAlive, RegisterError, SendError, TaskError, TaskErrorKind, ThrowError,
+    ThrownError, ValueError,
 };
 pub use finish::Finish;
 pub use handle::Task;
