@@ -123,6 +123,7 @@
 pub mod __private;
 mod categorize;
 pub mod channel;
+mod id;
 pub mod io;
 mod msg;
 pub mod pool;
@@ -134,6 +135,7 @@ pub mod time;
 
 pub use categorize::{CategorizeMessages, CategorizerId};
 pub use channel::{Channel, Subscriber};
+pub use id::{ChannelId, TaskId};
 pub use io::{AsyncFile, AsyncPipe, AsyncSocket};
 pub use msg::Msg;
 pub use pool::AsyncThreadPool;
