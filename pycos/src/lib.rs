@@ -124,6 +124,7 @@
 pub mod __private;
 mod categorize;
 pub mod channel;
+mod id;
 pub mod io;
 mod msg;
 pub mod pool;
@@ -135,6 +136,7 @@ pub mod time;
 
 pub use categorize::{CategorizeMessages, CategorizerId};
 pub use channel::{Channel, Subscriber};
+pub use id::{ChannelId, TaskId};
 pub use io::{AsyncFile, AsyncPipe, AsyncSocket};
 pub use msg::Msg;
 pub use pool::AsyncThreadPool;

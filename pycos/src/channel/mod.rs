@@ -32,9 +32,9 @@ pub use error::{ChannelError, SendError, SubscribeError, UnsubscribeError};
 pub use subscribe::Subscriber;
 pub(crate) use table::{Table, release_all};
 
-use crate::Msg;
 use crate::runtime::Shared;
 use crate::sync::waiters::{Waiters, wake_all};
+use crate::{ChannelId, Msg};
 use transform::Transform;
 
 /// A named channel that broadcasts each message to all its subscribers:
@@ -45,7 +45,8 @@ use transform::Transform;
 /// [`deliver`](Channel::deliver) can wait for subscribers and tells how many
 /// tasks the message reached across the hierarchy. An optional transform
 /// rewrites or drops messages. `Channel` is a cheap handle (clones are the
-/// same channel), compared and hashed by identity, usable from any thread.
+/// same channel), compared and hashed by its [`ChannelId`], usable from any
+/// thread.
 ///
 /// A channel lives in its scheduler's channel table from its creation until
 /// [`close`](Channel::close), as in pycos: dropping every handle does not
@@ -113,6 +114,7 @@ pub struct Channel {
 
 /// A channel's shared part; the scheduler's table holds it until `close`.
 pub(crate) struct Inner {
+    id: ChannelId,
     name: String,
     sched: Arc<Shared>,
     state: Mutex<State>,
@@ -195,6 +197,7 @@ impl Channel {
         }
         let sched = table::current_scheduler();
         table::insert(&sched, trimmed, || Inner {
+            id: ChannelId::next(),
             name: trimmed.to_owned(),
             sched: sched.clone(),
             state: Mutex::new(State {
@@ -209,6 +212,28 @@ impl Channel {
 
     fn state(&self) -> MutexGuard<'_, State> {
         crate::sync::lock(&self.inner.state)
+    }
+
+    /// The channel's id: never reused, and what channels compare and hash
+    /// by (a new channel that takes a closed one's name has another id).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use pycos::Channel;
+    ///
+    /// let news = Channel::new("news-id")?;
+    /// let same = news.clone();
+    /// assert_eq!((same.id(), &same), (news.id(), &news));
+    /// news.close();
+    /// let next = Channel::new("news-id")?; // the name is free again
+    /// assert_ne!(next.id(), news.id());
+    /// assert!(next.id() > news.id());
+    /// next.close();
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn id(&self) -> ChannelId {
+        self.inner.id
     }
 
     /// The channel's name.
@@ -262,7 +287,7 @@ impl Channel {
 
 impl PartialEq for Channel {
     fn eq(&self, other: &Channel) -> bool {
-        Arc::ptr_eq(&self.inner, &other.inner)
+        self.id() == other.id()
     }
 }
 
@@ -270,7 +295,7 @@ impl Eq for Channel {}
 
 impl Hash for Channel {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        Arc::as_ptr(&self.inner).hash(state);
+        self.id().hash(state);
     }
 }
 

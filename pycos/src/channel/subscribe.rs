@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use super::{Channel, SubscribeError, UnsubscribeError};
 use crate::sync::lock;
@@ -180,9 +180,7 @@ impl Channel {
             if channel == *target {
                 return true;
             }
-            // By address: the set only needs identity (and a `Channel`
-            // key would look mutable to clippy through its mutex).
-            if !seen.insert(Arc::as_ptr(&channel.inner)) {
+            if !seen.insert(channel.id()) {
                 continue;
             }
             let subscribers = channel.state().subscribers.snapshot();

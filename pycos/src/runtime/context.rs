@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::Shared;
 use super::scheduler::Core;
+use crate::TaskId;
 use crate::task::header::Header;
 
 pub(crate) const NO_SCHEDULER: &str = "pycos waits (timeouts, sleeps, I/O) must be awaited inside a pycos task: \
@@ -44,6 +45,6 @@ pub(crate) fn current_header() -> Option<Arc<Header>> {
 }
 
 /// The id of the task being polled on this thread.
-pub(crate) fn current_task_id() -> Option<u64> {
+pub(crate) fn current_task_id() -> Option<TaskId> {
     with_core(|core| core.current_id()).flatten()
 }

@@ -14,7 +14,7 @@ impl Pycos {
     /// cannot happen through the public API, the task ends as terminated
     /// without running.
     pub(crate) fn spawn_local<R>(&self, spec: LocalTaskSpec<R>) -> Task<R> {
-        let header = Header::new(self.shared.clone(), spec.name());
+        let header = Header::new(self.shared.clone(), spec.erased.name());
         self.shared.task_started();
         let mut spec = Some(spec.erased);
         context::with_core(|core| {

@@ -278,7 +278,7 @@ impl Pycos {
 
     /// Starts `spec` as a task on this scheduler. Callable from any thread.
     pub fn spawn<R>(&self, spec: TaskSpec<R>) -> Task<R> {
-        let header = Header::new(self.shared.clone(), spec.name());
+        let header = Header::new(self.shared.clone(), spec.erased.name());
         self.shared.task_started();
         let erased = spec.erased;
         if context::is_scheduler_thread(&self.shared) {

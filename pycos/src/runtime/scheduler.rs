@@ -21,6 +21,7 @@ use slab::Slab;
 
 use super::reactor::Reactor;
 use super::{Injected, Shared};
+use crate::TaskId;
 use crate::task::TaskCtx;
 use crate::task::TaskError;
 use crate::task::header::{Action, Header, NO_SLOT};
@@ -77,8 +78,8 @@ impl Core {
         self.current.borrow().as_ref().map(f)
     }
 
-    pub(crate) fn current_id(&self) -> Option<u64> {
-        self.current.borrow().as_ref().map(|h| h.id)
+    pub(crate) fn current_id(&self) -> Option<TaskId> {
+        self.current.borrow().as_ref().map(|h| h.id())
     }
 
     pub(crate) fn push(&self, header: Arc<Header>) {

@@ -20,13 +20,14 @@ use std::thread::{self, ThreadId};
 
 use super::NotOwner;
 use super::waiters::{WaiterKey, Waiters};
+use crate::TaskId;
 use crate::runtime::{context, coop};
 
 /// Who holds a lock: the running task, or a plain thread (a lock used by a
 /// thread outside any scheduler, e.g. with another executor).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Owner {
-    Task(u64),
+    Task(TaskId),
     Thread(ThreadId),
 }
 

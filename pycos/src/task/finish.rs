@@ -36,7 +36,7 @@ impl<R: Any + Send + Sync + Clone> Future for Finish<R> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         std::task::ready!(coop::proceed(cx));
-        if context::current_task_id() == Some(self.header.id) {
+        if context::current_task_id() == Some(self.header.id()) {
             return Poll::Ready(Err(TaskError::SelfWait));
         }
         let mut state = self.header.lock();
@@ -53,7 +53,7 @@ impl<R: Any + Send + Sync + Clone> PycosWait for Finish<R> {}
 impl<R> std::fmt::Debug for Finish<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Finish")
-            .field("task", &self.header.id)
+            .field("task", &self.header.id())
             .finish()
     }
 }

@@ -12,15 +12,15 @@ use super::finish::Finish;
 use super::header::{Header, Suspension};
 use super::{NotAlive, SendError, TaskError, TaskSpec, ThrowError, ThrownError, ValueError};
 use crate::runtime::{Pycos, context};
-use crate::{IntoTimeout, Msg};
+use crate::{IntoTimeout, Msg, TaskId};
 
 /// A handle to a task: what others may do to it.
 ///
 /// `Task` is the untyped handle (`Task<Msg>`); [`Task::new`] returns a
 /// `Task<R>` typed by the task's return value, which [`finish`](Task::finish)
 /// and [`value`](Task::value) give back. Handles are cheap to clone, `Send`
-/// and `Sync`, compare and hash by task id (ids are never reused), and print
-/// as `name/id`, as in pycos. Operations that only the task itself may
+/// and `Sync`, compare and hash by [`TaskId`] (ids are never reused), and
+/// print as `name/id` (the id's serial), as in pycos. Operations that only the task itself may
 /// perform (receive, sleep, ...) are on its [`TaskCtx`](crate::TaskCtx).
 ///
 /// # Examples
@@ -58,13 +58,35 @@ impl<R> Task<R> {
         Task::from_header(self.header.clone())
     }
 
-    /// The task's id: unique for the life of the process.
-    pub fn id(&self) -> u64 {
-        self.header.id
+    /// The task's id: its node's incarnation and a serial, never reused
+    /// (see [`TaskId`]).
+    pub fn id(&self) -> TaskId {
+        self.header.id()
     }
 
-    /// The task's name: its function's name (changes with a hot swap).
-    pub fn name(&self) -> &'static str {
+    /// The task's name: its function's name (changes with a hot swap), or
+    /// the one given with [`TaskSpec::named`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use pycos::prelude::*;
+    ///
+    /// #[task]
+    /// fn worker(n: u32) -> u32 {
+    ///     n
+    /// }
+    ///
+    /// let sched = Pycos::new();
+    /// let name = format!("worker-{}", 7);
+    /// let t = sched.spawn(worker(7).named(&name));
+    /// assert_eq!(t.name(), "worker-7");
+    /// assert!(t.to_string().starts_with("worker-7/"));
+    /// sched.finish()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn name(&self) -> &str {
+        // Literal or interned (see `crate::id`): the name outlives the lock.
         self.header.lock().name
     }
 
@@ -73,9 +95,11 @@ impl<R> Task<R> {
         self.header.is_alive()
     }
 
-    /// The scheduler the task runs on.
-    pub fn scheduler(&self) -> Pycos {
-        Pycos::from_shared(self.header.sched.clone())
+    /// The scheduler the task runs on: always `Some` for a task of this
+    /// process (`None` is for a task on another node, reached through the
+    /// networking crate).
+    pub fn scheduler(&self) -> Option<Pycos> {
+        Some(Pycos::from_shared(self.header.sched.clone()))
     }
 
     /// Queues a message for the task. Never blocks; messages from one sender

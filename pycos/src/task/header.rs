@@ -26,7 +26,7 @@
 //! of the spawn benchmark's samples were in `syscall`).
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::task::{Wake, Waker};
 
@@ -34,17 +34,16 @@ use super::lock::{StateGuard, StateLock};
 use super::pause::{self, Decision, Outstanding, Pause, Pending};
 use super::spec::ErasedSpec;
 use super::{MonitorStatus, Task, TaskError, ThrownError};
-use crate::Msg;
 use crate::runtime::{RunFlag, Shared, context};
-
-/// Task ids are unique for the life of the process: never reused.
-static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+use crate::{Msg, TaskId};
 
 /// Slot value of a task not placed in its scheduler's slab (yet, or any more).
 pub(crate) const NO_SLOT: u32 = u32::MAX;
 
 pub(crate) struct Header {
-    pub(crate) id: u64,
+    /// The serial of the task's [`TaskId`](crate::TaskId); the incarnation
+    /// is the process's, so it is not stored per task.
+    pub(crate) serial: u64,
     pub(crate) sched: Arc<Shared>,
     pub(crate) run: RunFlag,
     /// Fast check for pending interrupts.
@@ -80,6 +79,8 @@ impl Paused {
 
 #[derive(Default)]
 pub(crate) struct State {
+    /// A literal or interned name (see `crate::id`), so that `name()` can
+    /// lend it past the lock.
     pub(crate) name: &'static str,
     pub(crate) outcome: Option<Outcome>,
     /// Created by the first message or `receive`: tasks that never receive
@@ -295,7 +296,7 @@ pub(crate) enum Caught {
 impl std::fmt::Debug for Header {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Header")
-            .field("id", &self.id)
+            .field("id", &self.id())
             .finish_non_exhaustive()
     }
 }
@@ -303,7 +304,7 @@ impl std::fmt::Debug for Header {
 impl Header {
     pub(crate) fn new(sched: Arc<Shared>, name: &'static str) -> Arc<Header> {
         Arc::new(Header {
-            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            serial: crate::id::next_serial(),
             sched,
             run: RunFlag::default(),
             interrupted: AtomicBool::new(false),
@@ -314,6 +315,11 @@ impl Header {
                 ..State::default()
             }),
         })
+    }
+
+    /// The task's id.
+    pub(crate) fn id(&self) -> TaskId {
+        TaskId::local(self.serial)
     }
 
     /// Locks the shared state (see [`StateLock`]).

@@ -143,8 +143,9 @@ pub struct HotSwap {
 }
 
 impl HotSwap {
-    /// The name of the function the task would become.
-    pub fn name(&self) -> &'static str {
+    /// The name of the function the task would become (or the name its
+    /// spec was given with [`TaskSpec::named`](crate::TaskSpec::named)).
+    pub fn name(&self) -> &str {
         self.spec.name()
     }
 

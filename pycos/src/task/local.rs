@@ -43,6 +43,7 @@ impl TaskCtx {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn spawn_local<R: Send + Sync + 'static>(&self, spec: LocalTaskSpec<R>) -> Task<R> {
-        self.scheduler().spawn_local(spec)
+        // A task's own context is always local.
+        crate::Pycos::from_shared(self.header.sched.clone()).spawn_local(spec)
     }
 }

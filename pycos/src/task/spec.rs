@@ -51,6 +51,7 @@ pub struct TaskSpec<R = Msg> {
 /// A spec with its argument and output types erased.
 pub(crate) trait ErasedSpec: Send {
     fn name(&self) -> &'static str;
+    fn rename(&mut self, name: &'static str);
     fn args(&self) -> &(dyn Any + Send);
     fn start(self: Box<Self>, ctx: TaskCtx) -> TaskFuture;
 }
@@ -59,6 +60,7 @@ pub(crate) trait ErasedSpec: Send {
 /// [`ErasedSpec`], without `Send`.
 pub(crate) trait ErasedLocalSpec {
     fn name(&self) -> &'static str;
+    fn rename(&mut self, name: &'static str);
     fn args(&self) -> &dyn Any;
     fn start(self: Box<Self>, ctx: TaskCtx) -> TaskFuture;
 }
@@ -109,6 +111,10 @@ where
         self.spec_name()
     }
 
+    fn rename(&mut self, name: &'static str) {
+        self.set_spec_name(name);
+    }
+
     fn args(&self) -> &(dyn Any + Send) {
         match self.spec_args() {
             Some(args) => args,
@@ -130,6 +136,10 @@ where
 {
     fn name(&self) -> &'static str {
         self.spec_name()
+    }
+
+    fn rename(&mut self, name: &'static str) {
+        self.set_spec_name(name);
     }
 
     fn args(&self) -> &dyn Any {
@@ -165,6 +175,13 @@ impl<A, F, Fut: Future, R> Typed<A, F, Fut, R> {
         match &self.stage {
             Stage::Spec { name, .. } => name,
             Stage::Running { .. } | Stage::Done => "",
+        }
+    }
+
+    /// Renames a spec that has not started.
+    fn set_spec_name(&mut self, new: &'static str) {
+        if let Stage::Spec { name, .. } = &mut self.stage {
+            *name = new;
         }
     }
 
@@ -253,9 +270,32 @@ impl<R> TaskSpec<R> {
         }
     }
 
-    /// The task function's name; the task is named after it.
-    pub fn name(&self) -> &'static str {
+    /// The task function's name, or the one given with
+    /// [`named`](TaskSpec::named); the task is named after it.
+    pub fn name(&self) -> &str {
         self.erased.name()
+    }
+
+    /// The same spec under another name, made at run time: the task it
+    /// starts (or the task it is swapped into) is named `name`.
+    ///
+    /// Each distinct name is kept once, for the life of the process (task
+    /// names are interned, so that [`Task::name`](crate::Task::name) can
+    /// lend a `&str` cheaply even though a hot swap may rename the task):
+    /// name tasks by role, not by a counter.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use pycos::TaskSpec;
+    ///
+    /// let role = String::from("collector");
+    /// let spec = TaskSpec::new("f", (), |(), _task| async {}).named(&role);
+    /// assert_eq!(spec.name(), "collector");
+    /// ```
+    pub fn named(mut self, name: &str) -> TaskSpec<R> {
+        self.erased.rename(crate::id::intern(name));
+        self
     }
 
     /// The argument tuple the task will be started with.
@@ -361,9 +401,17 @@ impl<R: Send + Sync + 'static> LocalTaskSpec<R> {
 }
 
 impl<R> LocalTaskSpec<R> {
-    /// The task function's name; the task is named after it.
-    pub fn name(&self) -> &'static str {
+    /// The task function's name, or the one given with
+    /// [`named`](LocalTaskSpec::named); the task is named after it.
+    pub fn name(&self) -> &str {
         self.erased.name()
+    }
+
+    /// The same spec under another name, made at run time (interned, as
+    /// for [`TaskSpec::named`]).
+    pub fn named(mut self, name: &str) -> LocalTaskSpec<R> {
+        self.erased.rename(crate::id::intern(name));
+        self
     }
 
     /// The argument tuple the task will be started with.
