@@ -125,6 +125,7 @@ mod categorize;
 pub mod channel;
 pub mod io;
 mod msg;
+mod panic;
 pub mod pool;
 pub mod prelude;
 mod runtime;

@@ -19,7 +19,7 @@ use std::task::{Context, Poll, Waker};
 use super::PoolError;
 use crate::runtime::coop;
 use crate::runtime::outside::OutsideWork;
-use crate::runtime::scheduler::panic_text;
+use crate::panic::panic_text;
 use crate::sync::lock;
 
 /// A job as the pool threads see it: run once, result already routed.

@@ -20,7 +20,7 @@ use std::thread::JoinHandle;
 pub use error::PoolError;
 pub use job::PoolTask;
 
-use crate::runtime::scheduler::panic_text;
+use crate::panic::panic_text;
 use crate::runtime::{context, coop};
 use crate::sync::lock;
 use crate::sync::waiters::{WaiterKey, Waiters, wake_all};

@@ -396,7 +396,7 @@ impl Pycos {
         for hook in hooks {
             // A failing hook must not keep the others, or the stop, from
             // happening.
-            scheduler::contain("running an atexit hook", hook);
+            crate::panic::contain("running an atexit hook", hook);
         }
         self.shared.inject(Injected::Stop);
         let thread = lock(&self.shared.thread).take();

@@ -8,7 +8,6 @@
 //! run are queued behind them, which is pycos' "one step per scheduled task
 //! per round".
 
-use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -21,6 +20,7 @@ use slab::Slab;
 
 use super::reactor::Reactor;
 use super::{Injected, Shared};
+use crate::panic::{contain, drop_payload, panic_text};
 use crate::task::TaskCtx;
 use crate::task::TaskError;
 use crate::task::header::{Action, Header, NO_SLOT};
@@ -377,38 +377,5 @@ impl Core {
         // The channel table keeps channels until closed, and they keep
         // their subscribed tasks, which keep this scheduler: let go.
         crate::channel::release_all(&self.shared);
-    }
-}
-
-/// Runs `f`, logging instead of unwinding if it panics. For the steps of
-/// the scheduler loop that run user code (polls, destructors).
-pub(crate) fn contain<T>(what: &str, f: impl FnOnce() -> T) -> Option<T> {
-    match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(value) => Some(value),
-        Err(panic) => {
-            let text = panic_text(&*panic);
-            drop_payload(panic);
-            tracing::error!(panic = %text, "panic while {what}; the scheduler goes on");
-            None
-        }
-    }
-}
-
-/// Drops a panic payload, whose own destructor may panic too (`panic_any`
-/// of a value with a panicking `Drop`): such a payload is leaked instead.
-pub(crate) fn drop_payload(payload: Box<dyn Any + Send>) {
-    if let Err(again) = catch_unwind(AssertUnwindSafe(|| drop(payload))) {
-        std::mem::forget(again);
-    }
-}
-
-/// The message of a panic payload (`&str` or `String`, as `panic!` makes).
-pub(crate) fn panic_text(payload: &(dyn Any + Send)) -> String {
-    if let Some(text) = payload.downcast_ref::<&str>() {
-        (*text).to_owned()
-    } else if let Some(text) = payload.downcast_ref::<String>() {
-        text.clone()
-    } else {
-        "non-string panic payload".to_owned()
     }
 }

@@ -484,7 +484,7 @@ impl Ended {
         } = self;
         // User destructors (of messages, of a swap's arguments) may panic;
         // that must not keep the waiters below from hearing of the end.
-        crate::runtime::scheduler::contain("dropping an ended task's messages", || {
+        crate::panic::contain("dropping an ended task's messages", || {
             drop(leftovers);
         });
         waiters.wake_all();
