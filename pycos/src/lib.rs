@@ -132,6 +132,7 @@ mod runtime;
 pub mod sync;
 mod task;
 pub mod time;
+mod util;
 
 pub use categorize::{CategorizeMessages, CategorizerId};
 pub use channel::{Channel, Subscriber};

@@ -85,7 +85,7 @@ impl Builder {
             }
             context::exit();
         })?;
-        *super::lock(&shared.thread) = Some(thread);
+        *crate::util::lock(&shared.thread) = Some(thread);
         Ok(Pycos::from_shared(shared))
     }
 }

@@ -13,6 +13,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::util::{lock, unpoison};
+
 #[derive(Debug, Default)]
 pub(crate) struct Live {
     count: AtomicUsize,
@@ -33,10 +35,7 @@ impl Live {
             })
             .unwrap_or_else(|n| n);
         if before <= 1 {
-            let _guard = self
-                .lock
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let _guard = lock(&self.lock);
             self.idle.notify_all();
         }
     }
@@ -44,25 +43,16 @@ impl Live {
     /// Waits until the count is zero; `false` if `limit` passed first.
     pub(crate) fn wait_idle(&self, limit: Option<Duration>) -> bool {
         let deadline = limit.and_then(|limit| Instant::now().checked_add(limit));
-        let mut guard = self
-            .lock
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut guard = lock(&self.lock);
         while self.count.load(Ordering::Acquire) > 0 {
             guard = match (limit, deadline) {
-                (None, _) | (Some(_), None) => self
-                    .idle
-                    .wait(guard)
-                    .unwrap_or_else(|poisoned| poisoned.into_inner()),
+                (None, _) | (Some(_), None) => unpoison(self.idle.wait(guard)),
                 (Some(_), Some(deadline)) => {
                     let left = deadline.saturating_duration_since(Instant::now());
                     if left.is_zero() {
                         return false;
                     }
-                    self.idle
-                        .wait_timeout(guard, left)
-                        .unwrap_or_else(|poisoned| poisoned.into_inner())
-                        .0
+                    unpoison(self.idle.wait_timeout(guard, left)).0
                 }
             };
         }

@@ -36,6 +36,7 @@ use super::spec::ErasedSpec;
 use super::{MonitorStatus, Task, TaskError, ThrownError};
 use crate::Msg;
 use crate::runtime::{RunFlag, Shared, context};
+use crate::util::{lock, unpoison};
 
 /// Task ids are unique for the life of the process: never reused.
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -169,13 +170,13 @@ pub(crate) struct Done {
 
 impl Done {
     fn set(&self) {
-        *self.ended.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        *lock(&self.ended) = true;
         self.signal.notify_all();
     }
 
     /// Waits until set; `false` if `limit` passed first.
     pub(crate) fn wait(&self, limit: Option<std::time::Duration>) -> bool {
-        let ended = self.ended.lock().unwrap_or_else(|p| p.into_inner());
+        let ended = lock(&self.ended);
         let not_yet = |ended: &mut bool| !*ended;
         match limit {
             None => {
@@ -183,10 +184,7 @@ impl Done {
                 true
             }
             Some(limit) => {
-                let (ended, _) = self
-                    .signal
-                    .wait_timeout_while(ended, limit, not_yet)
-                    .unwrap_or_else(|p| p.into_inner());
+                let (ended, _) = unpoison(self.signal.wait_timeout_while(ended, limit, not_yet));
                 *ended
             }
         }
