@@ -27,6 +27,8 @@ use std::collections::{BTreeMap, BinaryHeap};
 use std::num::NonZeroU64;
 use std::task::Waker;
 
+use crate::util::replace_waker;
+
 /// Bucket width in clock units (nanoseconds): 2^20 ns ≈ 1.05 ms.
 const TICK_SHIFT: u32 = 20;
 
@@ -82,8 +84,8 @@ impl Timers {
     /// Replaces the waker of an armed timer (a future polled with a new waker).
     pub(crate) fn set_waker(&mut self, key: TimerKey, waker: &Waker) {
         if let Some(entry) = self.entries.get_mut(key.slot) {
-            if entry.seq == key.seq.get() && !entry.waker.will_wake(waker) {
-                entry.waker = waker.clone();
+            if entry.seq == key.seq.get() {
+                replace_waker(&mut entry.waker, waker);
             }
         }
     }
