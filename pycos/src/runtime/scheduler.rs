@@ -146,11 +146,24 @@ impl Core {
                 };
                 contain("running a task", || self.run_task(header));
             }
-            let now = self.clock.now();
-            contain("firing timers", || self.timers.borrow_mut().fire(now));
+            self.fire_timers();
             let timeout = self.park_timeout();
             self.reactor.turn(timeout);
         }
+    }
+
+    /// Wakes the tasks whose timers are due. The timer queue is released
+    /// first, as the reactor does for I/O: a waker may arm or cancel timers
+    /// (a custom waker, a task woken on this thread that polls at once).
+    /// Each wake is contained on its own, so one panicking waker does not
+    /// keep the others from firing.
+    fn fire_timers(&self) {
+        let now = self.clock.now();
+        let mut due = self.timers.borrow_mut().take_due(now);
+        for waker in due.drain(..) {
+            contain("waking a timer's task", || waker.wake());
+        }
+        self.timers.borrow_mut().give_back(due);
     }
 
     fn accept(&self, work: Injected) {

@@ -59,10 +59,15 @@ pub(crate) struct Timers {
     next_seq: u64,
     /// Heap nodes whose timer was cancelled (upper bound).
     dead: usize,
+    /// The list [`take_due`](Timers::take_due) fills, kept for its capacity.
+    due: Vec<Waker>,
 }
 
 /// Cancelled nodes tolerated before a compaction is considered.
 const COMPACT_ABOVE: usize = 4096;
+
+/// Wakers whose room the due list keeps between turns.
+const KEEP_DUE: usize = 1024;
 
 impl Timers {
     /// Arms a timer that wakes `waker` at `deadline`.
@@ -141,9 +146,12 @@ impl Timers {
         }
     }
 
-    /// Wakes every timer due at `now`; returns how many fired.
-    pub(crate) fn fire(&mut self, now: u64) -> usize {
-        let mut fired = 0;
+    /// Disarms every timer due at `now` and returns their wakers in firing
+    /// order. The caller wakes them once it no longer borrows the queue (a
+    /// woken waker may arm or cancel timers), then hands the list back with
+    /// [`give_back`](Timers::give_back) so the next turn reuses its memory.
+    pub(crate) fn take_due(&mut self, now: u64) -> Vec<Waker> {
+        let mut due = std::mem::take(&mut self.due);
         while let Some(mut first) = self.buckets.first_entry() {
             if *first.key() > now >> TICK_SHIFT {
                 break;
@@ -151,14 +159,13 @@ impl Timers {
             let heap = first.get_mut();
             while let Some(&Reverse((deadline, seq, slot))) = heap.peek() {
                 if deadline > now {
-                    return fired;
+                    return due;
                 }
                 heap.pop();
                 match is_live(&self.entries, seq, slot) {
                     true => {
                         if let Some(entry) = self.entries.remove(slot) {
-                            entry.waker.wake();
-                            fired += 1;
+                            due.push(entry.waker);
                         }
                     }
                     false => self.dead = self.dead.saturating_sub(1),
@@ -167,7 +174,18 @@ impl Timers {
             let heap = first.remove();
             self.recycle(heap);
         }
-        fired
+        due
+    }
+
+    /// Takes back the (woken, now empty) list of [`take_due`](Timers::take_due),
+    /// keeping the room of at most [`KEEP_DUE`] wakers: memory follows the
+    /// armed timers, not the largest burst that ever fired.
+    pub(crate) fn give_back(&mut self, mut due: Vec<Waker>) {
+        due.clear();
+        due.shrink_to(KEEP_DUE);
+        if due.capacity() > self.due.capacity() {
+            self.due = due;
+        }
     }
 
     fn recycle(&mut self, mut heap: BinaryHeap<Node>) {
@@ -358,6 +376,15 @@ mod tests {
     }
 
     impl Timers {
+        /// Wakes every timer due at `now`, as the scheduler does; how many fired.
+        fn fire(&mut self, now: u64) -> usize {
+            let mut due = self.take_due(now);
+            let fired = due.len();
+            due.drain(..).for_each(Waker::wake);
+            self.give_back(due);
+            fired
+        }
+
         /// Heap nodes and waker pages held.
         fn footprint(&self) -> (usize, usize) {
             let nodes = self
