@@ -161,6 +161,14 @@ impl fmt::Debug for Msg {
 mod tests {
     use super::Msg;
 
+    /// Mailboxes, stored outcomes and channel fan-out all hold `Msg`s: one
+    /// pointer pair, the type name coming from the vtable.
+    #[test]
+    fn msg_is_two_words() {
+        assert_eq!(size_of::<Msg>(), 16);
+        assert_eq!(size_of::<Option<Msg>>(), 16);
+    }
+
     #[test]
     fn downcast_shared_clones_and_unique_moves() {
         let msg = Msg::new(vec![1, 2, 3]);

@@ -392,3 +392,22 @@ impl Core {
         crate::channel::release_all(&self.shared);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every live task holds one slab entry on its scheduler: the body's
+    /// box and the header's `Arc`, nothing else (where the body paused
+    /// lives in the header's padding). `Slab` stores `enum { Vacant(usize),
+    /// Occupied(Slot) }`, mirrored here: the vacant link fits beside the
+    /// niches, so the entry is no bigger than the slot.
+    #[test]
+    fn slab_entry_is_three_words() {
+        #[allow(dead_code)]
+        enum SlabEntry {
+            Vacant(usize),
+            Occupied(super::Slot),
+        }
+        assert!(size_of::<super::Slot>() <= 24);
+        assert!(size_of::<SlabEntry>() <= 24);
+    }
+}

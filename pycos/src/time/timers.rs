@@ -351,6 +351,16 @@ mod tests {
         }
     }
 
+    /// Every armed timer holds one entry (a million sleeping tasks hold a
+    /// million); a vacant slot is `None` in the waker's niche, so a page
+    /// slot costs no more than the entry.
+    #[test]
+    fn entry_is_three_words() {
+        assert_eq!(size_of::<super::Entry>(), 24);
+        assert_eq!(size_of::<Option<super::Entry>>(), 24);
+        assert_eq!(size_of::<Option<super::TimerKey>>(), 16);
+    }
+
     #[test]
     fn equal_deadlines_fire_in_arming_order_across_buckets() {
         use std::sync::Mutex;
