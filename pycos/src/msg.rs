@@ -43,9 +43,9 @@ use std::sync::{Arc, LazyLock};
 #[derive(Clone)]
 pub struct Msg {
     /// One pointer pair: the payload's type name comes from its vtable
-    /// rather than a third word, which keeps a `Msg` at 16 bytes (mailbox
-    /// slots, stored outcomes and channel fan-out all hold `Msg`s; 32 → 16
-    /// bytes halved the mailbox traffic of the ping-pong benchmark).
+    /// rather than a third word, which keeps a `Msg` at 16 bytes (pinned by
+    /// `msg_is_two_words`). Mailbox slots, stored outcomes and channel
+    /// fan-out all hold `Msg`s, so this size is their memory traffic.
     value: Arc<dyn Payload>,
 }
 

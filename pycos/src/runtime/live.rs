@@ -1,13 +1,13 @@
 //! Counting a scheduler's live non-daemon tasks, for `join`.
 //!
-//! Every task start and end changes the count, so it is an atomic rather
-//! than a mutex-protected number: the two mutex round trips per task were
-//! 2.3 % of the spawn benchmark's samples (`task_started` and
-//! `daemon_changed`). The mutex and condition variable are only for the
+//! Every task start and end (and daemon change) updates the count, so it
+//! is an atomic rather than a mutex-protected number: starting and ending
+//! a task takes no lock. The mutex and condition variable are only for the
 //! threads waiting in `join`: the decrement that reaches zero takes the
 //! mutex before notifying, and a waiter checks the count under it, so a
 //! waiter either sees zero or is already waiting when the notification
-//! comes.
+//! comes. Limit: a waiter returns at a moment when the count is zero; a
+//! task started after that moment by another thread is not waited for.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};

@@ -18,12 +18,11 @@
 //! [`Rare`] box allocated on first use; the mailbox lives in an [`Inbox`]
 //! box created by the first message or `receive`; a suspension and its
 //! update share one slot; errors of the outcome are boxed. With [`Msg`] at
-//! 16 bytes that took the header from 336 to 120 bytes (its allocation from
-//! glibc's 368-byte size class to the 144-byte one), and the
-//! sleeping-tasks benchmark from 596 to 284 bytes a task, together with the
-//! slimmer body, slab slot and timer entries. Signalling the end only when
-//! a thread waits removed a futex system call from every task's end (3 %
-//! of the spawn benchmark's samples were in `syscall`).
+//! 16 bytes that keeps the header at 120 bytes, 136 with the `Arc` counts:
+//! glibc's 144-byte allocation class (pinned by the `sizes` tests in
+//! `lib.rs`). The end is signalled to blocked threads (a futex wake) only
+//! when one waits in `value()`, so a task's end normally makes no system
+//! call.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, Ordering};
@@ -54,8 +53,7 @@ pub(crate) struct Header {
     /// thread reads or writes it (atomic because the header is shared).
     pub(crate) slot: AtomicU32,
     /// Where the body last paused; scheduler thread only. It fills padding
-    /// beside the flags, which kept the scheduler's slab entry at 32 bytes
-    /// instead of 40.
+    /// beside the flags rather than growing the scheduler's slab entry.
     pub(crate) paused: Paused,
     state: StateLock<State>,
 }
@@ -192,9 +190,8 @@ impl Done {
 }
 
 /// Tasks waiting in `finish` for this one. Usually there is one (a task
-/// joining the handles it spawned): it is kept without allocating (the
-/// `Vec` of the random-timers benchmark's joining task was one allocation
-/// per awaited task).
+/// joining the handles it spawned): it is kept without allocating, where a
+/// `Vec` would cost one allocation per awaited task.
 #[derive(Default)]
 pub(crate) enum FinishWaiters {
     #[default]

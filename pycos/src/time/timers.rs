@@ -15,12 +15,15 @@
 //! paid for; the wakers live in pages of [`PAGE`] slots, and a page whose
 //! timers are all gone is freed.
 //!
-//! Why not one heap: with a million random timers a single 24 MB heap made
-//! every push and pop walk 20 levels of cache misses (`BinaryHeap::pop` was
-//! 8 % of the random-timers benchmark's samples); buckets of a few thousand
-//! nodes stay in cache and cut the levels to about 12. Why not a timing
-//! wheel: deadlines stay exact, which the virtual clock needs to jump
-//! precisely, and order among equal deadlines stays first-armed first.
+//! Why not one heap: with a million random timers a single 24 MB heap makes
+//! every push and pop walk 20 levels of cache misses; buckets of a few
+//! thousand nodes stay in cache and need about 12. Why not a timing wheel:
+//! deadlines stay exact, which the virtual clock needs to jump precisely,
+//! and order among equal deadlines stays first-armed first.
+//!
+//! Firing hands the due wakers to the caller, which wakes them after
+//! releasing the queue (as tokio's timer driver does): a woken waker may
+//! arm or cancel timers.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
