@@ -174,7 +174,7 @@ impl ChannelId {
 /// same string every time after (see the module doc for the bound).
 pub(crate) fn intern(name: &str) -> &'static str {
     static NAMES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
-    let mut names = crate::sync::lock(NAMES.get_or_init(Mutex::default));
+    let mut names = crate::util::lock(NAMES.get_or_init(Mutex::default));
     if let Some(&known) = names.get(name) {
         return known;
     }

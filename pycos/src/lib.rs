@@ -127,12 +127,14 @@ pub mod channel;
 mod id;
 pub mod io;
 mod msg;
+mod panic;
 pub mod pool;
 pub mod prelude;
 mod runtime;
 pub mod sync;
 mod task;
 pub mod time;
+mod util;
 
 pub use categorize::{CategorizeMessages, CategorizerId};
 pub use channel::{Channel, Subscriber};
@@ -189,5 +191,35 @@ mod auto_traits {
         send_sync::<crate::Condition>();
         fn send<T: Send>() {}
         send::<crate::TaskSpec<u32>>();
+    }
+}
+
+/// The sizes the design notes promise (as tokio's `header_lte_cache_line`):
+/// a million sleeping tasks are a million of each of these, so growth must
+/// be a decision, not an accident.
+#[cfg(test)]
+mod sizes {
+    /// A handle is one `Arc`: cloning it into messages and registries is a
+    /// reference-count increment.
+    #[test]
+    fn task_handle_is_one_pointer() {
+        assert_eq!(size_of::<crate::Task>(), 8);
+        assert_eq!(size_of::<Option<crate::Task>>(), 8);
+    }
+
+    /// 120 bytes (136 with the `Arc` counts) sits in glibc's 144-byte
+    /// allocation class; the next class is 160 bytes, so a field added
+    /// here costs every task (see `task/header.rs` for what is boxed away).
+    #[test]
+    fn task_header_fits_its_size_class() {
+        assert!(size_of::<crate::task::header::Header>() <= 120);
+    }
+
+    /// What `task.sleep(..)` keeps in every sleeping task's body: the
+    /// suspension (header and a flag), the limit and deadline as `u64`
+    /// nanoseconds, and the timer key.
+    #[test]
+    fn sleep_future_is_six_words() {
+        assert!(size_of::<crate::Timeout<crate::Suspend>>() <= 48);
     }
 }

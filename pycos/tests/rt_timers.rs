@@ -44,3 +44,44 @@ async fn real_clock_sleeps_really(task: TaskCtx) {
     task.sleep(0.05).await;
     assert!(start.elapsed() >= std::time::Duration::from_millis(50));
 }
+
+/// A waker that, when a timer wakes it, arms another timer at once (by
+/// polling a fresh timeout): the timer queue must be free by then, not
+/// still borrowed by the firing loop.
+#[pycos::test(virtual_clock)]
+async fn a_waker_woken_by_a_timer_may_arm_a_timer(task: TaskCtx) {
+    use std::pin::Pin;
+    use std::sync::{Arc, Mutex};
+    use std::task::{Context, Poll, Wake, Waker};
+
+    type Rearm = Pin<Box<dyn std::future::Future<Output = Option<()>> + Send>>;
+    struct Arming {
+        next: Mutex<Option<Rearm>>,
+        armed: Mutex<Option<bool>>,
+    }
+    impl Wake for Arming {
+        fn wake(self: Arc<Self>) {
+            let next = self.next.lock().unwrap().take();
+            let Some(mut next) = next else { return };
+            let polled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                next.as_mut().poll(&mut Context::from_waker(Waker::noop()))
+            }));
+            *self.armed.lock().unwrap() = Some(matches!(polled, Ok(Poll::Pending)));
+        }
+    }
+
+    let arming = Arc::new(Arming {
+        next: Mutex::new(Some(Box::pin(std::future::pending::<()>().timeout(5.0)))),
+        armed: Mutex::new(None),
+    });
+    let waker = Waker::from(arming.clone());
+    let mut first = Box::pin(std::future::pending::<()>().timeout(1.0));
+    assert!(
+        first
+            .as_mut()
+            .poll(&mut Context::from_waker(&waker))
+            .is_pending()
+    );
+    task.sleep(2.0).await;
+    assert_eq!(*arming.armed.lock().unwrap(), Some(true));
+}

@@ -211,7 +211,7 @@ impl Channel {
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
-        crate::sync::lock(&self.inner.state)
+        crate::util::lock(&self.inner.state)
     }
 
     /// The channel's id: never reused, and what channels compare and hash

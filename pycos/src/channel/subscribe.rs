@@ -5,8 +5,8 @@ use std::fmt;
 use std::sync::Mutex;
 
 use super::{Channel, SubscribeError, UnsubscribeError};
-use crate::sync::lock;
 use crate::sync::waiters::wake_all;
+use crate::util::lock;
 use crate::{Task, TaskCtx};
 
 /// What can subscribe to a [`Channel`]: a task, or another channel (which

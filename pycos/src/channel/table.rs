@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use super::{Channel, ChannelError, Inner};
 use crate::runtime::{Pycos, Shared, context};
-use crate::sync::lock;
+use crate::util::lock;
 
 /// Open channels by name; a field of the scheduler's `Shared`.
 pub(crate) type Table = HashMap<String, Arc<Inner>>;

@@ -4,7 +4,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use crate::Msg;
-use crate::runtime::scheduler::panic_text;
+use crate::panic::panic_text;
 
 /// A channel's transform, shared so that it is called outside the channel's
 /// lock (it is user code: it may take long, panic, or use the channel).

@@ -12,9 +12,10 @@
 //! read, and a line costs one allocation of its own size (not a fresh,
 //! zeroed chunk per line).
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 
 use super::wait::Step;
+use crate::util::lock;
 
 /// Chunk by which a read of `n` bytes grows its buffer: a peer announcing a
 /// large size must send the bytes before they are allocated.
@@ -134,12 +135,6 @@ impl Pending {
             self.start = 0;
         }
     }
-}
-
-pub(crate) fn lock(pending: &Mutex<Pending>) -> MutexGuard<'_, Pending> {
-    pending
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Moves up to `buf.len()` pending bytes into `buf`; how many.

@@ -17,12 +17,13 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 use std::task::{Context, Poll, Waker};
 
 use super::error::{check_in_task, timed_out};
 use super::wait::{Deadline, Mode, charge};
 use crate::WaitExt;
+use crate::util::lock;
 
 /// A queue of operations for one direction.
 #[derive(Debug, Default)]
@@ -40,12 +41,6 @@ struct State {
 }
 
 impl Turn {
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
     /// Waits for this direction to be free; the guard frees it.
     pub(crate) fn acquire(&self) -> Acquire<'_> {
         Acquire {
@@ -56,7 +51,7 @@ impl Turn {
 
     /// Hands the turn to the next waiter, or frees it.
     fn pass_on(&self) {
-        let mut state = self.lock();
+        let mut state = lock(&self.state);
         match state.queue.pop_front() {
             Some((ticket, waker)) => {
                 state.granted = Some(ticket);
@@ -117,7 +112,7 @@ impl<'a> Future for Acquire<'a> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<TurnGuard<'a>> {
         let turn = self.turn;
-        let mut state = turn.lock();
+        let mut state = lock(&turn.state);
         match self.ticket {
             None if !state.held => {
                 state.held = true;
@@ -152,7 +147,7 @@ impl Drop for Acquire<'_> {
         let Some(ticket) = self.ticket else {
             return;
         };
-        let mut state = self.turn.lock();
+        let mut state = lock(&self.turn.state);
         if state.granted == Some(ticket) {
             // Handed the turn but gone before taking it: pass it on.
             state.granted = None;

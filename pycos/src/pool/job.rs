@@ -17,10 +17,10 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 
 use super::PoolError;
+use crate::panic::panic_text;
 use crate::runtime::coop;
 use crate::runtime::outside::OutsideWork;
-use crate::runtime::scheduler::panic_text;
-use crate::sync::lock;
+use crate::util::lock;
 
 /// A job as the pool threads see it: run once, result already routed.
 pub(crate) type Job = Box<dyn FnOnce() + Send>;

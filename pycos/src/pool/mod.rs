@@ -20,10 +20,10 @@ use std::thread::JoinHandle;
 pub use error::PoolError;
 pub use job::PoolTask;
 
-use crate::runtime::scheduler::panic_text;
+use crate::panic::panic_text;
 use crate::runtime::{context, coop};
-use crate::sync::lock;
 use crate::sync::waiters::{WaiterKey, Waiters, wake_all};
+use crate::util::{lock, unpoison};
 use job::Job;
 
 #[derive(Default)]
@@ -182,7 +182,7 @@ fn work(shared: &Shared) {
                 if state.stopping {
                     return;
                 }
-                state = shared.work.wait(state).unwrap_or_else(|p| p.into_inner());
+                state = unpoison(shared.work.wait(state));
             }
         };
         // A job contains its own panic; this catches a destructor that

@@ -79,13 +79,13 @@ impl Builder {
             context::enter(core.clone());
             let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| core.run()));
             if let Err(panic) = ran {
-                let reason = super::scheduler::panic_text(&*panic);
-                super::scheduler::drop_payload(panic);
+                let reason = crate::panic::panic_text(&*panic);
+                crate::panic::drop_payload(panic);
                 core.die(reason);
             }
             context::exit();
         })?;
-        *super::lock(&shared.thread) = Some(thread);
+        *crate::util::lock(&shared.thread) = Some(thread);
         Ok(Pycos::from_shared(shared))
     }
 }

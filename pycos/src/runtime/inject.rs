@@ -29,6 +29,8 @@ use std::sync::{
 
 use std::collections::VecDeque;
 
+use crate::util::unpoison;
+
 #[derive(Debug)]
 pub(crate) struct Inject<T> {
     queue: Mutex<Queue<T>>,
@@ -68,7 +70,7 @@ impl<T> Inject<T> {
     /// The item itself when the queue was closed (the scheduler stopped).
     pub(crate) fn push(&self, item: T) -> Result<Pushed, T> {
         {
-            let mut queue = lock(&self.queue);
+            let mut queue = unpoison(self.queue.lock());
             if queue.closed {
                 return Err(item);
             }
@@ -87,7 +89,7 @@ impl<T> Inject<T> {
             return;
         }
         self.notified.store(false, Ordering::SeqCst);
-        out.append(&mut lock(&self.queue).items);
+        out.append(&mut unpoison(self.queue.lock()).items);
     }
 
     /// Whether a push happened since the last drain: the scheduler must not park.
@@ -97,7 +99,7 @@ impl<T> Inject<T> {
 
     /// Refuses further pushes and returns what is still queued.
     pub(crate) fn close(&self) -> VecDeque<T> {
-        let mut queue = lock(&self.queue);
+        let mut queue = unpoison(self.queue.lock());
         queue.closed = true;
         std::mem::take(&mut queue.items)
     }
@@ -130,14 +132,6 @@ impl RunFlag {
     pub(crate) fn set(&self) {
         self.0.store(true, Ordering::Release);
     }
-}
-
-/// Locks, recovering from poisoning: the queue's invariants hold between
-/// statements, so a panic elsewhere cannot leave it half-updated.
-fn lock<T>(mutex: &Mutex<T>) -> impl std::ops::DerefMut<Target = T> + '_ {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(all(test, loom))]

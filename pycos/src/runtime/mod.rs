@@ -27,7 +27,7 @@ pub(crate) mod scheduler;
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -40,6 +40,7 @@ use crate::IntoTimeout;
 use crate::task::header::Header;
 use crate::task::spec::ErasedSpec;
 use crate::task::{RegisterError, Task, TaskError, TaskSpec};
+use crate::util::lock;
 use atexit::Hooks;
 use inject::{Inject, Pushed};
 
@@ -72,12 +73,6 @@ pub(crate) struct Shared {
     pub(crate) outside: outside::OutsideCount,
     /// Why the scheduler thread died, if it did (see `Core::die`).
     death: OnceLock<String>,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Shared {
@@ -396,7 +391,7 @@ impl Pycos {
         for hook in hooks {
             // A failing hook must not keep the others, or the stop, from
             // happening.
-            scheduler::contain("running an atexit hook", hook);
+            crate::panic::contain("running an atexit hook", hook);
         }
         self.shared.inject(Injected::Stop);
         let thread = lock(&self.shared.thread).take();

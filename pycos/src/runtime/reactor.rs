@@ -21,6 +21,8 @@ use mio::event::Source;
 use mio::{Events, Interest, Token};
 use slab::Slab;
 
+use crate::util::set_waker;
+
 /// The token of the cross-thread unpark waker.
 pub(crate) const WAKER_TOKEN: Token = Token(usize::MAX);
 
@@ -121,10 +123,7 @@ impl Reactor {
         if side.ready {
             return Poll::Ready(());
         }
-        match &mut side.waker {
-            Some(waker) if waker.will_wake(cx.waker()) => {}
-            waker => *waker = Some(cx.waker().clone()),
-        }
+        set_waker(&mut side.waker, cx.waker());
         Poll::Pending
     }
 

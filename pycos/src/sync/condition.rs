@@ -8,10 +8,11 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
+use super::NotOwner;
 use super::raw_lock::{Held, Owner, RawAcquire, RawLock};
 use super::waiters::{WaiterKey, Waiters, wake_all};
-use super::{NotOwner, lock};
 use crate::runtime::coop;
+use crate::util::lock;
 use crate::{IntoTimeout, WaitExt};
 
 /// A condition variable with its own re-entrant lock, as in pycos.

@@ -60,7 +60,7 @@ impl Event {
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
-        super::lock(&self.state)
+        crate::util::lock(&self.state)
     }
 
     /// Sets the flag and wakes every waiting task.

@@ -54,17 +54,8 @@ pub use rlock::{RLock, RLockAcquire, RLockGuard};
 pub use semaphore::{Semaphore, SemaphoreAcquire, SemaphorePermit};
 
 use std::future::Future;
-use std::sync::{Mutex, MutexGuard};
 
 use crate::runtime::coop;
-
-/// Locks a mutex of the runtime, recovering from poisoning: no user code
-/// runs while these mutexes are held, so a panic cannot leave them broken.
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
 
 /// Charges one ready completion to the running task's cooperative budget
 /// (see `runtime::coop`), for waits written as `async fn` that may complete

@@ -103,7 +103,7 @@ impl RawLock {
 
     /// Poisoning is recovered from: no user code runs under this mutex.
     fn state(&self) -> MutexGuard<'_, State> {
-        super::lock(&self.state)
+        crate::util::lock(&self.state)
     }
 
     pub(crate) fn try_lock(&self, me: Owner) -> bool {

@@ -98,7 +98,7 @@ impl Semaphore {
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
-        super::lock(&self.state)
+        crate::util::lock(&self.state)
     }
 
     /// Waits for a permit; the permit returns it when dropped.

@@ -20,6 +20,8 @@ use std::task::{Poll, Waker};
 
 use slab::Slab;
 
+use crate::util::replace_waker;
+
 /// Identifies one registered waiter of one queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct WaiterKey {
@@ -92,9 +94,7 @@ impl<T: Clone> Waiters<T> {
     pub(crate) fn poll(&mut self, key: WaiterKey, waker: &Waker) -> Poll<()> {
         match self.entries.get_mut(key.slot) {
             Some(entry) if entry.seq == key.seq && !entry.notified => {
-                if !entry.waker.will_wake(waker) {
-                    entry.waker = waker.clone();
-                }
+                replace_waker(&mut entry.waker, waker);
                 Poll::Pending
             }
             Some(entry) if entry.seq == key.seq => {

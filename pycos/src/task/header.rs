@@ -18,12 +18,11 @@
 //! [`Rare`] box allocated on first use; the mailbox lives in an [`Inbox`]
 //! box created by the first message or `receive`; a suspension and its
 //! update share one slot; errors of the outcome are boxed. With [`Msg`] at
-//! 16 bytes that took the header from 336 to 120 bytes (its allocation from
-//! glibc's 368-byte size class to the 144-byte one), and the
-//! sleeping-tasks benchmark from 596 to 284 bytes a task, together with the
-//! slimmer body, slab slot and timer entries. Signalling the end only when
-//! a thread waits removed a futex system call from every task's end (3 %
-//! of the spawn benchmark's samples were in `syscall`).
+//! 16 bytes that keeps the header at 120 bytes, 136 with the `Arc` counts:
+//! glibc's 144-byte allocation class (pinned by the `sizes` tests in
+//! `lib.rs`). The end is signalled to blocked threads (a futex wake) only
+//! when one waits in `value()`, so a task's end normally makes no system
+//! call.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, Ordering};
@@ -35,6 +34,7 @@ use super::pause::{self, Decision, Outstanding, Pause, Pending};
 use super::spec::ErasedSpec;
 use super::{MonitorStatus, Task, TaskError, ThrownError};
 use crate::runtime::{RunFlag, Shared, context};
+use crate::util::{lock, unpoison};
 use crate::{Msg, TaskId};
 
 /// Slot value of a task not placed in its scheduler's slab (yet, or any more).
@@ -52,8 +52,7 @@ pub(crate) struct Header {
     /// thread reads or writes it (atomic because the header is shared).
     pub(crate) slot: AtomicU32,
     /// Where the body last paused; scheduler thread only. It fills padding
-    /// beside the flags, which kept the scheduler's slab entry at 32 bytes
-    /// instead of 40.
+    /// beside the flags rather than growing the scheduler's slab entry.
     pub(crate) paused: Paused,
     state: StateLock<State>,
 }
@@ -170,13 +169,13 @@ pub(crate) struct Done {
 
 impl Done {
     fn set(&self) {
-        *self.ended.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        *lock(&self.ended) = true;
         self.signal.notify_all();
     }
 
     /// Waits until set; `false` if `limit` passed first.
     pub(crate) fn wait(&self, limit: Option<std::time::Duration>) -> bool {
-        let ended = self.ended.lock().unwrap_or_else(|p| p.into_inner());
+        let ended = lock(&self.ended);
         let not_yet = |ended: &mut bool| !*ended;
         match limit {
             None => {
@@ -184,10 +183,7 @@ impl Done {
                 true
             }
             Some(limit) => {
-                let (ended, _) = self
-                    .signal
-                    .wait_timeout_while(ended, limit, not_yet)
-                    .unwrap_or_else(|p| p.into_inner());
+                let (ended, _) = unpoison(self.signal.wait_timeout_while(ended, limit, not_yet));
                 *ended
             }
         }
@@ -195,9 +191,8 @@ impl Done {
 }
 
 /// Tasks waiting in `finish` for this one. Usually there is one (a task
-/// joining the handles it spawned): it is kept without allocating (the
-/// `Vec` of the random-timers benchmark's joining task was one allocation
-/// per awaited task).
+/// joining the handles it spawned): it is kept without allocating, where a
+/// `Vec` would cost one allocation per awaited task.
 #[derive(Default)]
 pub(crate) enum FinishWaiters {
     #[default]
@@ -490,7 +485,7 @@ impl Ended {
         } = self;
         // User destructors (of messages, of a swap's arguments) may panic;
         // that must not keep the waiters below from hearing of the end.
-        crate::runtime::scheduler::contain("dropping an ended task's messages", || {
+        crate::panic::contain("dropping an ended task's messages", || {
             drop(leftovers);
         });
         waiters.wake_all();

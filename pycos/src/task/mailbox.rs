@@ -4,19 +4,20 @@
 //!
 //! A wait remembers whether it left its waker in the task's `receiver` slot,
 //! so that the common case — a message already queued, the future dropped
-//! right after — locks the task's state once rather than twice: the
-//! unconditional lock in `Drop` was 4.7 % of the ping-pong benchmark's
-//! samples.
+//! right after — locks the task's state once rather than twice: `Drop`
+//! locks only to take back a waker it left, which is the hot path of every
+//! message exchange.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 
 use super::header::Header;
 use super::interrupt::PycosWait;
 use crate::Msg;
 use crate::runtime::coop;
+use crate::util::set_waker;
 
 /// The wait made by [`TaskCtx::receive`](crate::TaskCtx::receive).
 #[must_use = "pycos operations do nothing unless awaited: add `.await`"]
@@ -53,7 +54,7 @@ impl Future for Receive {
                 Poll::Ready(msg)
             }
             None => {
-                register(&mut state.receiver, cx);
+                set_waker(&mut state.receiver, cx.waker());
                 this.registered = true;
                 Poll::Pending
             }
@@ -70,14 +71,6 @@ impl Drop for Receive {
                 inbox.receiver = None;
             }
         }
-    }
-}
-
-/// Leaves `cx`'s waker in `slot`, unless an equivalent one is there.
-fn register(slot: &mut Option<Waker>, cx: &Context<'_>) {
-    match slot {
-        Some(waker) if waker.will_wake(cx.waker()) => {}
-        slot => *slot = Some(cx.waker().clone()),
     }
 }
 
@@ -123,7 +116,7 @@ impl<P: FnMut(&Msg) -> bool + Unpin> Future for ReceiveMatching<P> {
                 match inbox.mailbox.get(this.scanned) {
                     Some(msg) => msg.clone(),
                     None => {
-                        register(&mut inbox.receiver, cx);
+                        set_waker(&mut inbox.receiver, cx.waker());
                         this.registered = true;
                         return Poll::Pending;
                     }

@@ -69,10 +69,10 @@ pin_project! {
     /// A spec, and then — in the same allocation — the task body it starts.
     ///
     /// Starting a task turns the spec's box into the body's box in place
-    /// instead of allocating a second one: one allocation fewer per spawn,
-    /// and the body's result is turned into a message here rather than in
-    /// a wrapping `async` block (together about 8 % of the spawn
-    /// benchmark's time: `malloc`/`free` were a quarter of its samples).
+    /// instead of allocating a second one: one allocation fewer per spawn
+    /// (allocation is a large part of a spawn's cost), and the body's result
+    /// is turned into a message here rather than in a wrapping `async`
+    /// block, one state machine fewer.
     struct Typed<A, F, Fut: Future, R> {
         finish: fn(Fut::Output) -> Result<R, TaskError>,
         #[pin]

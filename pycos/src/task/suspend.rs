@@ -9,6 +9,7 @@ use super::header::{Header, Suspension};
 use super::interrupt::PycosWait;
 use crate::Msg;
 use crate::runtime::coop;
+use crate::util::replace_waker;
 
 /// The wait made by [`TaskCtx::suspend`](crate::TaskCtx::suspend): ends with
 /// the update given to [`Task::resume`](crate::Task::resume). Only a resume
@@ -55,7 +56,10 @@ impl Future for Suspend {
                 this.waiting = false;
                 Poll::Ready(update)
             }
-            Suspension::Waiting(waker) if waker.will_wake(cx.waker()) => Poll::Pending,
+            Suspension::Waiting(held) => {
+                replace_waker(held, cx.waker());
+                Poll::Pending
+            }
             slot => {
                 *slot = Suspension::Waiting(cx.waker().clone());
                 Poll::Pending

@@ -15,17 +15,22 @@
 //! paid for; the wakers live in pages of [`PAGE`] slots, and a page whose
 //! timers are all gone is freed.
 //!
-//! Why not one heap: with a million random timers a single 24 MB heap made
-//! every push and pop walk 20 levels of cache misses (`BinaryHeap::pop` was
-//! 8 % of the random-timers benchmark's samples); buckets of a few thousand
-//! nodes stay in cache and cut the levels to about 12. Why not a timing
-//! wheel: deadlines stay exact, which the virtual clock needs to jump
-//! precisely, and order among equal deadlines stays first-armed first.
+//! Why not one heap: with a million random timers a single 24 MB heap makes
+//! every push and pop walk 20 levels of cache misses; buckets of a few
+//! thousand nodes stay in cache and need about 12. Why not a timing wheel:
+//! deadlines stay exact, which the virtual clock needs to jump precisely,
+//! and order among equal deadlines stays first-armed first.
+//!
+//! Firing hands the due wakers to the caller, which wakes them after
+//! releasing the queue (as tokio's timer driver does): a woken waker may
+//! arm or cancel timers.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::num::NonZeroU64;
 use std::task::Waker;
+
+use crate::util::replace_waker;
 
 /// Bucket width in clock units (nanoseconds): 2^20 ns ≈ 1.05 ms.
 const TICK_SHIFT: u32 = 20;
@@ -57,10 +62,15 @@ pub(crate) struct Timers {
     next_seq: u64,
     /// Heap nodes whose timer was cancelled (upper bound).
     dead: usize,
+    /// The list [`take_due`](Timers::take_due) fills, kept for its capacity.
+    due: Vec<Waker>,
 }
 
 /// Cancelled nodes tolerated before a compaction is considered.
 const COMPACT_ABOVE: usize = 4096;
+
+/// Wakers whose room the due list keeps between turns.
+const KEEP_DUE: usize = 1024;
 
 impl Timers {
     /// Arms a timer that wakes `waker` at `deadline`.
@@ -82,8 +92,8 @@ impl Timers {
     /// Replaces the waker of an armed timer (a future polled with a new waker).
     pub(crate) fn set_waker(&mut self, key: TimerKey, waker: &Waker) {
         if let Some(entry) = self.entries.get_mut(key.slot) {
-            if entry.seq == key.seq.get() && !entry.waker.will_wake(waker) {
-                entry.waker = waker.clone();
+            if entry.seq == key.seq.get() {
+                replace_waker(&mut entry.waker, waker);
             }
         }
     }
@@ -139,9 +149,12 @@ impl Timers {
         }
     }
 
-    /// Wakes every timer due at `now`; returns how many fired.
-    pub(crate) fn fire(&mut self, now: u64) -> usize {
-        let mut fired = 0;
+    /// Disarms every timer due at `now` and returns their wakers in firing
+    /// order. The caller wakes them once it no longer borrows the queue (a
+    /// woken waker may arm or cancel timers), then hands the list back with
+    /// [`give_back`](Timers::give_back) so the next turn reuses its memory.
+    pub(crate) fn take_due(&mut self, now: u64) -> Vec<Waker> {
+        let mut due = std::mem::take(&mut self.due);
         while let Some(mut first) = self.buckets.first_entry() {
             if *first.key() > now >> TICK_SHIFT {
                 break;
@@ -149,14 +162,13 @@ impl Timers {
             let heap = first.get_mut();
             while let Some(&Reverse((deadline, seq, slot))) = heap.peek() {
                 if deadline > now {
-                    return fired;
+                    return due;
                 }
                 heap.pop();
                 match is_live(&self.entries, seq, slot) {
                     true => {
                         if let Some(entry) = self.entries.remove(slot) {
-                            entry.waker.wake();
-                            fired += 1;
+                            due.push(entry.waker);
                         }
                     }
                     false => self.dead = self.dead.saturating_sub(1),
@@ -165,7 +177,18 @@ impl Timers {
             let heap = first.remove();
             self.recycle(heap);
         }
-        fired
+        due
+    }
+
+    /// Takes back the (woken, now empty) list of [`take_due`](Timers::take_due),
+    /// keeping the room of at most [`KEEP_DUE`] wakers: memory follows the
+    /// armed timers, not the largest burst that ever fired.
+    pub(crate) fn give_back(&mut self, mut due: Vec<Waker>) {
+        due.clear();
+        due.shrink_to(KEEP_DUE);
+        if due.capacity() > self.due.capacity() {
+            self.due = due;
+        }
     }
 
     fn recycle(&mut self, mut heap: BinaryHeap<Node>) {
@@ -331,6 +354,16 @@ mod tests {
         }
     }
 
+    /// Every armed timer holds one entry (a million sleeping tasks hold a
+    /// million); a vacant slot is `None` in the waker's niche, so a page
+    /// slot costs no more than the entry.
+    #[test]
+    fn entry_is_three_words() {
+        assert_eq!(size_of::<super::Entry>(), 24);
+        assert_eq!(size_of::<Option<super::Entry>>(), 24);
+        assert_eq!(size_of::<Option<super::TimerKey>>(), 16);
+    }
+
     #[test]
     fn equal_deadlines_fire_in_arming_order_across_buckets() {
         use std::sync::Mutex;
@@ -356,6 +389,15 @@ mod tests {
     }
 
     impl Timers {
+        /// Wakes every timer due at `now`, as the scheduler does; how many fired.
+        fn fire(&mut self, now: u64) -> usize {
+            let mut due = self.take_due(now);
+            let fired = due.len();
+            due.drain(..).for_each(Waker::wake);
+            self.give_back(due);
+            fired
+        }
+
         /// Heap nodes and waker pages held.
         fn footprint(&self) -> (usize, usize) {
             let nodes = self

@@ -9,10 +9,11 @@ use rustix::io::Errno;
 
 use super::{AsyncFile, Backend};
 use crate::io::error::is_timeout;
-use crate::io::partial::{Partial, lock, read_pending, unread};
+use crate::io::partial::{Partial, read_pending, unread};
 use crate::io::turn::enter;
 use crate::io::wait::{Deadline, Mode, Stall, Step, drive};
 use crate::runtime::reactor::Direction;
+use crate::util::lock;
 
 /// Bytes read at a time by `readline`.
 const LINE_CHUNK: usize = 16 * 1024;

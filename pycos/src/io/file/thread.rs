@@ -19,7 +19,7 @@
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 
 use rustix::io::Errno;
@@ -28,6 +28,7 @@ use crate::WaitExt;
 use crate::io::error::timed_out;
 use crate::io::wait::Deadline;
 use crate::runtime::outside::OutsideWork;
+use crate::util::lock;
 
 /// One blocking call's result, delivered across threads.
 #[derive(Debug)]
@@ -42,14 +43,8 @@ impl<T> Reply<T> {
         })
     }
 
-    fn lock(&self) -> MutexGuard<'_, (Option<T>, Option<Waker>)> {
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
     fn complete(&self, value: T) {
-        let mut state = self.lock();
+        let mut state = lock(&self.state);
         state.0 = Some(value);
         let waker = state.1.take();
         drop(state);
@@ -59,7 +54,7 @@ impl<T> Reply<T> {
     }
 
     fn poll_take(&self, cx: &mut Context<'_>) -> Poll<T> {
-        let mut state = self.lock();
+        let mut state = lock(&self.state);
         match state.0.take() {
             Some(value) => Poll::Ready(value),
             None => {
@@ -134,11 +129,7 @@ impl Worker {
     /// Reads up to `max` bytes (more if a larger abandoned read completes:
     /// the caller keeps the surplus).
     pub(super) async fn read(&self, max: usize, deadline: &Deadline) -> io::Result<Vec<u8>> {
-        let previous = self
-            .abandoned
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
+        let previous = lock(&self.abandoned).take();
         let reply = match previous {
             Some(reply) => reply,
             None => {
@@ -185,11 +176,7 @@ struct Abandon<'a> {
 impl Drop for Abandon<'_> {
     fn drop(&mut self) {
         if let Some(reply) = self.reply.take() {
-            *self
-                .worker
-                .abandoned
-                .lock()
-                .unwrap_or_else(|p| p.into_inner()) = Some(reply);
+            *lock(&self.worker.abandoned) = Some(reply);
         }
     }
 }

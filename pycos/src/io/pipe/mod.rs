@@ -9,11 +9,12 @@ mod process;
 
 use std::io;
 use std::process::{Child, ExitStatus};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 pub use communicate::Input;
 
 use super::file::AsyncFile;
+use crate::util::lock;
 use process::Process;
 
 /// Asynchronous pipes to one child process, or to a chain of them (pycos'
@@ -101,15 +102,9 @@ impl AsyncPipe {
         })
     }
 
-    fn stdin_lock(&self) -> MutexGuard<'_, Option<Arc<AsyncFile>>> {
-        self.stdin
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
     /// The first process's stdin, while open.
     pub fn stdin(&self) -> Option<Arc<AsyncFile>> {
-        self.stdin_lock().clone()
+        lock(&self.stdin).clone()
     }
 
     /// The last process's stdout, if piped.
@@ -125,11 +120,11 @@ impl AsyncPipe {
     /// Closes stdin: the process reads end of input once writes in
     /// progress finish (pycos' `pipe.stdin.close()`).
     pub fn close_stdin(&self) {
-        self.stdin_lock().take();
+        lock(&self.stdin).take();
     }
 
     fn take_stdin(&self) -> Option<Arc<AsyncFile>> {
-        self.stdin_lock().take()
+        lock(&self.stdin).take()
     }
 
     fn out(&self) -> io::Result<&AsyncFile> {

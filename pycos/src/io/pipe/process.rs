@@ -5,7 +5,7 @@
 
 use std::io;
 use std::process::{Child, ExitStatus};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use rustix::process::{Pid, PidfdFlags, pidfd_open};
@@ -15,6 +15,7 @@ use crate::io::error::check_in_task;
 use crate::io::registration::IoSource;
 use crate::io::wait::{Deadline, Mode, charge, wait};
 use crate::runtime::reactor::Direction;
+use crate::util::lock;
 
 /// How often an exit is polled without a pidfd.
 const POLL_EVERY: Duration = Duration::from_millis(10);
@@ -37,23 +38,17 @@ impl Process {
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, Child> {
-        self.child
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
     pub(super) fn id(&self) -> u32 {
-        self.lock().id()
+        lock(&self.child).id()
     }
 
     /// The exit status if the process has ended (pycos' `poll()`).
     pub(super) fn poll(&self) -> io::Result<Option<ExitStatus>> {
-        self.lock().try_wait()
+        lock(&self.child).try_wait()
     }
 
     pub(super) fn kill(&self) -> io::Result<()> {
-        self.lock().kill()
+        lock(&self.child).kill()
     }
 
     /// Waits for the process to end; its exit status.

@@ -182,7 +182,7 @@ impl AsyncSocket {
     /// Gives up the socket, returning also the bytes kept from an abandoned
     /// read (so an `AsyncFile` made from it can serve them first).
     pub(crate) fn into_parts(self) -> (OwnedFd, Vec<u8>) {
-        let pending = super::partial::lock(&self.pending).take_all();
+        let pending = crate::util::lock(&self.pending).take_all();
         (self.src.into_fd(), pending)
     }
 }

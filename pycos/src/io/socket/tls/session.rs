@@ -3,7 +3,7 @@
 
 use std::io::{self, Read, Write};
 use std::os::fd::BorrowedFd;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 
 use rustls::Connection;
 
@@ -11,12 +11,7 @@ use super::session_error;
 use crate::io::socket::stream::FdIo;
 use crate::io::wait::{Stall, Step};
 use crate::runtime::reactor::Direction;
-
-fn lock(session: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
-    session
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
+use crate::util::lock;
 
 /// Handles received records; on a protocol error the alert is sent if the
 /// socket takes it, and the error ends the operation.
