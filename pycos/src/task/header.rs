@@ -374,6 +374,17 @@ impl Header {
 
     /// Records the outcome and returns who must hear of it. Called once, on
     /// the scheduler thread, after the body future has been dropped.
+    /// Drops the messages of a task whose body has ended, before its end
+    /// is published: whoever sees the end (`value`, `finish`, a monitor)
+    /// also sees them gone. Destructors are user code: run unlocked and
+    /// contained. (A message sent in between goes with `set_outcome`.)
+    pub(crate) fn drop_unread(&self) {
+        let unread = self.lock().inbox.take();
+        if unread.is_some() {
+            crate::panic::contain("dropping an ended task's messages", || drop(unread));
+        }
+    }
+
     pub(crate) fn set_outcome(&self, outcome: Result<Msg, TaskError>) -> Ended {
         let mut state = self.lock();
         state.outcome = Some(Outcome::new(outcome.clone()));
