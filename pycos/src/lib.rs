@@ -130,6 +130,8 @@ mod msg;
 mod panic;
 pub mod pool;
 pub mod prelude;
+#[doc(hidden)]
+pub mod remote;
 mod runtime;
 pub mod sync;
 mod task;

@@ -26,6 +26,9 @@ impl Channel {
     /// ([`is_closed`](SendError::is_closed)).
     pub fn send(&self, msg: impl Any + Send + Sync) -> Result<(), SendError> {
         let msg = Msg::new(msg);
+        if let Some((hook, to)) = self.remote() {
+            return hook.channel_send(to, msg);
+        }
         match self.snapshot() {
             Some((transform, subscribers)) => {
                 if let Some(msg) = transform::apply(self.name(), transform.as_ref(), msg) {
@@ -79,6 +82,12 @@ impl Channel {
         timeout: impl IntoTimeout,
     ) -> Result<usize, SendError> {
         let original = Msg::new(msg);
+        if let Some((hook, to)) = self.remote() {
+            let to = to.clone();
+            return hook
+                .channel_deliver(&to, original, n, timeout.into_timeout())
+                .await;
+        }
         crate::sync::charge().await;
         let Some((transform, _)) = self.snapshot() else {
             return Err(SendError::closed(original));

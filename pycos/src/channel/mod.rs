@@ -30,7 +30,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use error::{ChannelError, SendError, SubscribeError, UnsubscribeError};
 pub use subscribe::Subscriber;
-pub(crate) use table::{Table, release_all};
+pub(crate) use table::{Table, find_by_id, release_all};
 
 use crate::runtime::Shared;
 use crate::sync::waiters::{Waiters, wake_all};
@@ -118,6 +118,9 @@ pub(crate) struct Inner {
     name: String,
     sched: Arc<Shared>,
     state: Mutex<State>,
+    /// For a proxy of a channel on another node (see `crate::remote`):
+    /// what it stands for. Its operations go to the scheduler's hook.
+    remote: Option<crate::remote::RemoteChannel>,
 }
 
 struct State {
@@ -128,6 +131,18 @@ struct State {
     deliverers: Waiters,
     closed: bool,
     registered: bool,
+}
+
+impl State {
+    fn new(transform: Option<Transform>) -> State {
+        State {
+            subscribers: roster::Roster::default(),
+            transform,
+            deliverers: Waiters::default(),
+            closed: false,
+            registered: false,
+        }
+    }
 }
 
 impl Channel {
@@ -200,14 +215,38 @@ impl Channel {
             id: ChannelId::next(),
             name: trimmed.to_owned(),
             sched: sched.clone(),
-            state: Mutex::new(State {
-                subscribers: roster::Roster::default(),
-                transform,
-                deliverers: Waiters::default(),
-                closed: false,
-                registered: false,
-            }),
+            state: Mutex::new(State::new(transform)),
+            remote: None,
         })
+    }
+
+    /// A proxy of the channel `remote`, served by `sched`'s hook. It is in
+    /// no table: the channel lives, and is found, at its own node.
+    pub(crate) fn proxy(sched: Arc<Shared>, remote: crate::remote::RemoteChannel) -> Channel {
+        Channel {
+            inner: Arc::new(Inner {
+                id: remote.id,
+                name: remote.name.to_string(),
+                sched,
+                state: Mutex::new(State::new(None)),
+                remote: Some(remote),
+            }),
+        }
+    }
+
+    /// The hook and the reference of a proxy; `None` for a local channel.
+    /// Every operation that may go to another node asks this first.
+    pub(crate) fn remote(
+        &self,
+    ) -> Option<(Arc<dyn crate::remote::Hook>, &crate::remote::RemoteChannel)> {
+        let remote = self.inner.remote.as_ref()?;
+        Some((self.inner.sched.hook.get()?.clone(), remote))
+    }
+
+    /// The remote reference of a proxy; `None` for a local channel.
+    #[doc(hidden)]
+    pub fn remote_ref(&self) -> Option<crate::remote::RemoteChannel> {
+        self.inner.remote.clone()
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -260,6 +299,11 @@ impl Channel {
     /// dropped, waiting deliverers give up, and later sends and
     /// subscriptions fail. Closing twice does nothing.
     pub fn close(&self) {
+        if self.inner.remote.is_some() {
+            // As in pycos, closing is for the channel's own node.
+            tracing::debug!(channel = self.name(), "close of a remote channel ignored");
+            return;
+        }
         let (wakers, _subscribers, _transform) = {
             let mut state = self.state();
             if state.closed {

@@ -104,6 +104,10 @@ impl Channel {
                   write `channel.subscribe(..).await?`"]
     pub async fn subscribe(&self, subscriber: impl Into<Subscriber>) -> Result<(), SubscribeError> {
         let subscriber = subscriber.into();
+        if let Some((hook, to)) = self.remote() {
+            let to = to.clone();
+            return hook.channel_subscribe(&to, subscriber).await;
+        }
         crate::sync::charge().await;
         self.add(subscriber)
     }
@@ -120,6 +124,10 @@ impl Channel {
         subscriber: impl Into<Subscriber>,
     ) -> Result<(), UnsubscribeError> {
         let subscriber = subscriber.into();
+        if let Some((hook, to)) = self.remote() {
+            let to = to.clone();
+            return hook.channel_unsubscribe(&to, subscriber).await;
+        }
         crate::sync::charge().await;
         let mut removed = Vec::new();
         if self.state().subscribers.remove(&subscriber, &mut removed) {

@@ -65,6 +65,13 @@ pub(super) fn find(name: &str) -> Option<Channel> {
     Some(Channel { inner })
 }
 
+/// The open channel with `id` on `sched` (for peers naming it by id).
+pub(crate) fn find_by_id(sched: &Arc<Shared>, id: crate::ChannelId) -> Option<Channel> {
+    let table = lock(&sched.channels);
+    let inner = table.values().find(|inner| inner.id == id)?.clone();
+    Some(Channel { inner })
+}
+
 /// Forgets every channel of a scheduler that is shutting down. Channels
 /// still held by handles keep working (sends reach no ended task); the
 /// others, and the tasks they hold as subscribers, are freed.
@@ -120,6 +127,11 @@ impl Channel {
     #[must_use = "`Channel::locate` looks only when awaited: write `Channel::locate(name).await`"]
     pub async fn locate(name: &str) -> Option<Channel> {
         crate::sync::charge().await;
-        find(name)
+        if let Some(found) = find(name) {
+            return Some(found);
+        }
+        let sched = Pycos::from_shared(current_scheduler());
+        let hook = crate::remote::hook(&sched)?;
+        hook.locate_channel(name).await
     }
 }

@@ -71,6 +71,7 @@ impl Builder {
             hooks: Mutex::default(),
             outside: super::outside::OutsideCount::default(),
             death: std::sync::OnceLock::new(),
+            hook: std::sync::OnceLock::new(),
         });
         let virtual_clock = self.virtual_clock;
         let thread_shared = shared.clone();

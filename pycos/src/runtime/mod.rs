@@ -73,6 +73,8 @@ pub(crate) struct Shared {
     pub(crate) outside: outside::OutsideCount,
     /// Why the scheduler thread died, if it did (see `Core::die`).
     death: OnceLock<String>,
+    /// What serves this scheduler's proxies of remote tasks and channels.
+    pub(crate) hook: OnceLock<Arc<dyn crate::remote::Hook>>,
 }
 
 impl Shared {
@@ -141,6 +143,9 @@ impl Shared {
         let ended = header.set_outcome(outcome);
         if !ended.daemon {
             self.daemon_changed(true);
+        }
+        if ended.exported {
+            crate::remote::unexport(header.id());
         }
         if !ended.names.is_empty() {
             let mut registry = lock(&self.registry);

@@ -39,11 +39,15 @@ impl<R: Any + Send + Sync + Clone> Future for Finish<R> {
         if context::current_task_id() == Some(self.header.id()) {
             return Poll::Ready(Err(TaskError::SelfWait));
         }
-        let mut state = self.header.lock();
-        if let Some(outcome) = &state.outcome {
-            return Poll::Ready(convert(outcome.get()));
+        {
+            let mut state = self.header.lock();
+            if let Some(outcome) = &state.outcome {
+                return Poll::Ready(convert(outcome.get()));
+            }
+            state.rare().finish_waiters.add(cx.waker());
         }
-        state.rare().finish_waiters.add(cx.waker());
+        // A proxy's outcome comes from its hook (see `crate::remote`).
+        self.header.watch_if_remote();
         Poll::Pending
     }
 }

@@ -99,6 +99,9 @@ impl<R> Task<R> {
     /// process (`None` is for a task on another node, reached through the
     /// networking crate).
     pub fn scheduler(&self) -> Option<Pycos> {
+        if self.header.is_remote() {
+            return None;
+        }
         Some(Pycos::from_shared(self.header.sched.clone()))
     }
 
@@ -115,6 +118,9 @@ impl<R> Task<R> {
     /// The message is handed back in [`SendError`] if the task has ended.
     pub fn send(&self, msg: impl Any + Send + Sync) -> Result<(), SendError> {
         let msg = Msg::new(msg);
+        if let Some((hook, to)) = self.header.remote() {
+            return hook.send(&to, msg);
+        }
         let receiver = {
             let mut state = self.header.lock();
             if state.outcome.is_some() {
@@ -139,6 +145,9 @@ impl<R> Task<R> {
     #[must_use = "a delivery happens only when awaited, and can fail: \
                   write `task.deliver(msg).await?`"]
     pub async fn deliver(&self, msg: impl Any + Send + Sync) -> Result<(), SendError> {
+        if let Some((hook, to)) = self.header.remote() {
+            return hook.deliver(&to, Msg::new(msg), None).await;
+        }
         self.send(msg)
     }
 
@@ -151,6 +160,9 @@ impl<R> Task<R> {
     ///
     /// [`NotAlive`] if the task has ended.
     pub fn resume(&self, update: impl Any + Send + Sync) -> Result<(), NotAlive> {
+        if let Some((hook, to)) = self.header.remote() {
+            return hook.resume(&to, Msg::new(update));
+        }
         let suspender = {
             let mut state = self.header.lock();
             if state.outcome.is_some() {
@@ -198,6 +210,9 @@ impl<R> Task<R> {
         if context::current_task_id() == Some(self.id()) {
             return Err(ThrowError::self_throw(err));
         }
+        if let Some((hook, to)) = self.header.remote() {
+            return hook.throw(&to, err);
+        }
         if self
             .header
             .interrupt(|i| i.thrown.push_back((err.clone(), false)))
@@ -217,6 +232,9 @@ impl<R> Task<R> {
     ///
     /// [`NotAlive`] if the task has already ended.
     pub fn terminate(&self) -> Result<(), NotAlive> {
+        if let Some((hook, to)) = self.header.remote() {
+            return hook.terminate(&to);
+        }
         if self.header.interrupt(|i| i.terminate = true) {
             Ok(())
         } else {
@@ -237,6 +255,9 @@ impl<R> Task<R> {
     ///
     /// [`NotAlive`] if the task has ended.
     pub fn hot_swap<S>(&self, spec: TaskSpec<S>) -> Result<(), NotAlive> {
+        if let Some((hook, to)) = self.header.remote() {
+            return hook.hot_swap(&to, spec.name(), spec.erased.args());
+        }
         let (swappable, replaced) = {
             let mut state = self.header.lock();
             if state.outcome.is_some() {
@@ -264,14 +285,19 @@ impl<R> Task<R> {
     ///
     /// [`NotAlive`] if this task has already ended.
     pub fn notify<M>(&self, monitor: &Task<M>) -> Result<(), NotAlive> {
-        let mut state = self.header.lock();
-        if state.outcome.is_some() {
-            return Err(NotAlive);
+        let monitor_id = monitor.id();
+        {
+            let mut state = self.header.lock();
+            if state.outcome.is_some() {
+                return Err(NotAlive);
+            }
+            let monitors = &mut state.rare().monitors;
+            if !monitors.iter().any(|m| m.id() == monitor_id) {
+                monitors.push(monitor.untyped());
+            }
         }
-        let monitors = &mut state.rare().monitors;
-        if !monitors.iter().any(|m| m.id() == monitor.id()) {
-            monitors.push(monitor.untyped());
-        }
+        // A proxy learns of the remote task's end from its hook.
+        self.header.watch_if_remote();
         Ok(())
     }
 }
@@ -283,7 +309,11 @@ impl Task {
     #[must_use = "`Task::locate` looks only when awaited: write `Task::locate(name).await`"]
     pub async fn locate(name: &str) -> Option<Task> {
         let sched = Pycos::scheduler().unwrap_or_else(Pycos::instance);
-        sched.locate(name)
+        if let Some(found) = sched.locate(name) {
+            return Some(found);
+        }
+        let hook = crate::remote::hook(&sched)?;
+        hook.locate_task(name).await
     }
 }
 
@@ -328,6 +358,7 @@ impl<R: Any + Send + Sync + Clone> Task<R> {
         if context::is_scheduler_thread(&self.header.sched) {
             return Err(ValueError::OnSchedulerThread);
         }
+        self.header.watch_if_remote();
         let done = {
             let mut state = self.header.lock();
             if state.outcome.is_none() {
@@ -382,7 +413,10 @@ impl<R> Hash for Task<R> {
 
 impl<R> fmt::Display for Task<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.name(), self.id())
+        match self.header.remote() {
+            Some((_, to)) => write!(f, "{to}"),
+            None => write!(f, "{}/{}", self.name(), self.id()),
+        }
     }
 }
 

@@ -33,12 +33,18 @@ use super::lock::{StateGuard, StateLock};
 use super::pause::{self, Decision, Outstanding, Pause, Pending};
 use super::spec::ErasedSpec;
 use super::{MonitorStatus, Task, TaskError, ThrownError};
+use crate::remote::{Hook, RemoteTask};
 use crate::runtime::{RunFlag, Shared, context};
 use crate::util::{lock, unpoison};
 use crate::{Msg, TaskId};
 
 /// Slot value of a task not placed in its scheduler's slab (yet, or any more).
 pub(crate) const NO_SLOT: u32 = u32::MAX;
+
+/// Slot value of a proxy of a task on another node: it never has a body.
+/// Set at creation and never changed, so one relaxed load tells a proxy
+/// (see `crate::remote`).
+pub(crate) const REMOTE_SLOT: u32 = u32::MAX - 1;
 
 pub(crate) struct Header {
     /// The serial of the task's [`TaskId`](crate::TaskId); the incarnation
@@ -157,6 +163,17 @@ pub(crate) struct Rare {
     /// Set and signalled when the task ends; created by the first thread
     /// that blocks in `value()`.
     pub(crate) done: Option<Arc<Done>>,
+    /// What a proxy stands for (see `crate::remote`); kept past the end.
+    pub(crate) remote: Option<Box<Proxied>>,
+    /// Whether peers may reach the task by id (`remote::export`).
+    pub(crate) exported: bool,
+}
+
+/// The remote task a proxy header stands for.
+pub(crate) struct Proxied {
+    pub(crate) target: RemoteTask,
+    /// Whether the hook was asked to report the end.
+    pub(crate) watched: bool,
 }
 
 /// What threads blocked in `value()` wait on: a flag set once, when the
@@ -312,8 +329,77 @@ impl Header {
         })
     }
 
+    /// A proxy of the task `target` on another node, served by `sched`'s
+    /// hook. It is a daemon: it keeps no `join` waiting.
+    pub(crate) fn new_remote(sched: Arc<Shared>, target: RemoteTask) -> Arc<Header> {
+        let name = crate::id::intern(&target.name);
+        let rare = Rare {
+            remote: Some(Box::new(Proxied {
+                target,
+                watched: false,
+            })),
+            ..Rare::default()
+        };
+        Arc::new(Header {
+            serial: 0,
+            sched,
+            run: RunFlag::default(),
+            interrupted: AtomicBool::new(false),
+            slot: AtomicU32::new(REMOTE_SLOT),
+            paused: Paused::new(Pause::NESTED),
+            state: StateLock::new(State {
+                name,
+                daemon: true,
+                rare: Some(Box::new(rare)),
+                ..State::default()
+            }),
+        })
+    }
+
+    /// Whether this is a proxy of a task on another node.
+    #[inline]
+    pub(crate) fn is_remote(&self) -> bool {
+        self.slot.load(Ordering::Relaxed) == REMOTE_SLOT
+    }
+
+    /// The hook and the reference of a proxy; `None` for a local task.
+    pub(crate) fn remote(&self) -> Option<(Arc<dyn Hook>, RemoteTask)> {
+        if !self.is_remote() {
+            return None;
+        }
+        let target = self.lock().rare_ref()?.remote.as_ref()?.target.clone();
+        // A proxy is only made for a scheduler with a hook (`from_remote`).
+        let hook = self.sched.hook.get()?.clone();
+        Some((hook, target))
+    }
+
+    /// Asks the hook, once, to report the end of the remote task behind
+    /// this proxy; nothing for a local task.
+    pub(crate) fn watch_if_remote(self: &Arc<Self>) {
+        if !self.is_remote() {
+            return;
+        }
+        let first = {
+            let mut state = self.lock();
+            state.outcome.is_none()
+                && state
+                    .rare()
+                    .remote
+                    .as_mut()
+                    .is_some_and(|proxied| !std::mem::replace(&mut proxied.watched, true))
+        };
+        if let (true, Some(hook)) = (first, self.sched.hook.get()) {
+            hook.watch(&Task::from_header(self.clone()));
+        }
+    }
+
     /// The task's id.
     pub(crate) fn id(&self) -> TaskId {
+        if self.is_remote() {
+            if let Some(proxied) = self.lock().rare_ref().and_then(|r| r.remote.as_ref()) {
+                return proxied.target.id;
+            }
+        }
         TaskId::local(self.serial)
     }
 
@@ -394,7 +480,11 @@ impl Header {
         let unread = state.inbox.take();
         let update = std::mem::take(&mut state.suspension);
         self.interrupted.store(false, Ordering::Release);
-        let rare = state.rare.take().map(|rare| *rare).unwrap_or_default();
+        let mut rare = state.rare.take().map(|rare| *rare).unwrap_or_default();
+        if let Some(remote) = rare.remote.take() {
+            // A proxy keeps saying what it stands for after the end.
+            state.rare().remote = Some(remote);
+        }
         if let Some(done) = &rare.done {
             // Threads already waiting hold their own reference to it; later
             // ones find the outcome without waiting.
@@ -410,6 +500,7 @@ impl Header {
             monitors: rare.monitors,
             waiters: rare.finish_waiters,
             names: rare.names,
+            exported: rare.exported,
             leftovers: Leftovers {
                 unread,
                 update,
@@ -470,6 +561,8 @@ pub(crate) struct Ended {
     pub(crate) monitors: Vec<Task>,
     pub(crate) waiters: FinishWaiters,
     pub(crate) names: Vec<String>,
+    /// Whether the task is in its scheduler's export table.
+    pub(crate) exported: bool,
     leftovers: Leftovers,
 }
 

@@ -1,0 +1,117 @@
+//! Remote task references: proxies, exports and their resolution.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex, Weak};
+
+use crate::task::header::Header;
+use crate::{Msg, Pycos, Task, TaskError, TaskId};
+
+/// A task on another node, as a peer names it: where, which, what.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RemoteTask {
+    /// The node's address as it prints (`ip:port`); opaque to the core.
+    pub location: Arc<str>,
+    /// The task's id on its node.
+    pub id: TaskId,
+    /// The task's name on its node.
+    pub name: Arc<str>,
+}
+
+impl fmt::Display for RemoteTask {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}@{}", self.name, self.id, self.location)
+    }
+}
+
+/// A peer's reference named a task of this node that is not (or no longer)
+/// exported here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownTask(pub TaskId);
+
+impl fmt::Display for UnknownTask {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "no task with id {:?} on this node", self.0)
+    }
+}
+
+impl std::error::Error for UnknownTask {}
+
+impl Task {
+    /// The handle for `remote`, reached through `sched`'s hook. A reference
+    /// to a task of this very node (our incarnation) resolves to the local
+    /// task itself, so a handle that went out and came back is the original.
+    ///
+    /// # Errors
+    ///
+    /// [`UnknownTask`] for an id of this node that is not exported.
+    ///
+    /// [`UnknownTask`] also when `sched` has no hook to reach other nodes.
+    #[doc(hidden)]
+    pub fn from_remote(sched: &Pycos, remote: RemoteTask) -> Result<Task, UnknownTask> {
+        if remote.id.incarnation() == crate::id::incarnation() {
+            return resolve(sched, remote.id).ok_or(UnknownTask(remote.id));
+        }
+        if sched.shared.hook.get().is_none() {
+            return Err(UnknownTask(remote.id));
+        }
+        Ok(Task::from_header(Header::new_remote(
+            sched.shared.clone(),
+            remote,
+        )))
+    }
+
+    /// The remote reference of a proxy; `None` for a local task.
+    #[doc(hidden)]
+    pub fn remote_ref(&self) -> Option<RemoteTask> {
+        self.header.remote().map(|(_, target)| target)
+    }
+}
+
+/// Local tasks peers may name by id: one table for the process, whose ids
+/// are unique across its schedulers.
+static EXPORTS: Mutex<Option<HashMap<TaskId, Weak<Header>>>> = Mutex::new(None);
+
+/// Makes a local task reachable by its id from peers (what the network
+/// layer does when it sends a handle), until it ends.
+pub fn export<R>(task: &Task<R>) {
+    let header = &task.header;
+    if header.is_remote() {
+        return; // peers reach it at its own node
+    }
+    {
+        let mut state = header.lock();
+        if state.outcome.is_some() {
+            return; // gone before a peer could ask
+        }
+        state.rare().exported = true;
+    }
+    crate::util::lock(&EXPORTS)
+        .get_or_insert_with(HashMap::new)
+        .insert(task.id(), Arc::downgrade(header));
+}
+
+/// Forgets an exported task that ended (peers then hear "unknown").
+pub(crate) fn unexport(id: TaskId) {
+    if let Some(exports) = crate::util::lock(&EXPORTS).as_mut() {
+        exports.remove(&id);
+    }
+}
+
+/// The exported local task with `id` (of any scheduler of this process;
+/// `sched` is where the request arrived).
+pub fn resolve(sched: &Pycos, id: TaskId) -> Option<Task> {
+    let _ = sched;
+    let exports = crate::util::lock(&EXPORTS);
+    let header = exports.as_ref()?.get(&id)?.upgrade()?;
+    Some(Task::from_header(header))
+}
+
+/// Reports the end of the remote task behind the proxy `task` (called by
+/// the hook after [`watch`](super::Hook::watch)): its `finish`, `value`
+/// and monitors then see `outcome`. A second report is ignored.
+pub fn ended(task: &Task, outcome: Result<Msg, TaskError>) {
+    if task.header.is_remote() && task.header.is_alive() {
+        task.header.sched.end_task(&task.header, outcome);
+    }
+}
