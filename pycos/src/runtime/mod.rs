@@ -23,7 +23,9 @@ mod live;
 mod local;
 pub(crate) mod outside;
 pub(crate) mod reactor;
+mod schedule;
 pub(crate) mod scheduler;
+pub(crate) use schedule::schedule_woken;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -78,15 +80,6 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    /// Queues a woken task on its scheduler, from any thread.
-    pub(crate) fn schedule(this: &Arc<Shared>, header: Arc<Header>) {
-        if context::is_scheduler_thread(this) {
-            context::with_core(|core| core.push(header));
-        } else {
-            this.inject(Injected::Wake(header));
-        }
-    }
-
     /// Hands work to the scheduler thread; gives it back if it has stopped.
     pub(crate) fn inject(&self, work: Injected) -> Option<Injected> {
         match self.inject.push(work) {

@@ -12,7 +12,6 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -24,7 +23,7 @@ use crate::TaskId;
 use crate::panic::{contain, drop_payload, panic_text};
 use crate::task::TaskCtx;
 use crate::task::TaskError;
-use crate::task::header::{Action, Header, NO_SLOT};
+use crate::task::header::{Action, Header, REMOTE_SLOT};
 use crate::task::pause::Pause;
 use crate::task::spec::{ErasedLocalSpec, ErasedSpec, TaskFuture};
 use crate::time::{Clock, Timers};
@@ -48,9 +47,6 @@ pub(crate) struct Core {
     run_queue: RefCell<VecDeque<Arc<Header>>>,
     tasks: RefCell<Slab<Slot>>,
     current: RefCell<Option<Arc<Header>>>,
-    /// Where the current task is pausing, set by `Point`/`Catch` during
-    /// its poll.
-    pub(crate) pause: Cell<Pause>,
     stopping: Cell<bool>,
 }
 
@@ -64,7 +60,6 @@ impl Core {
             run_queue: RefCell::new(VecDeque::new()),
             tasks: RefCell::new(Slab::new()),
             current: RefCell::new(None),
-            pause: Cell::new(Pause::NESTED),
             stopping: Cell::new(false),
         }
     }
@@ -110,12 +105,8 @@ impl Core {
             future: Some(future),
         };
         let key = self.tasks.borrow_mut().insert(slot);
-        let key = u32::try_from(key).ok().filter(|&k| k != NO_SLOT);
-        header.slot.store(
-            key.expect("fewer than 4 billion live tasks"),
-            Ordering::Relaxed,
-        );
-        header.run.set();
+        let key = u32::try_from(key).ok().filter(|&k| k < REMOTE_SLOT);
+        header.placed(key.expect("fewer than 4 billion live tasks"));
         self.push(header);
     }
 
@@ -190,7 +181,7 @@ impl Core {
             .map(|slot| (slot.header, slot.future))
             .collect();
         for (header, future) in bodies {
-            header.slot.store(NO_SLOT, Ordering::Relaxed);
+            header.removed();
             if let Some(future) = future {
                 self.drop_body(header.clone(), future);
             }
@@ -233,17 +224,13 @@ impl Core {
 
     /// Polls one task once, unless a pending interrupt ends or swaps it.
     fn run_task(&self, header: Arc<Header>) {
-        header.run.release();
-        let key = header.slot.load(Ordering::Relaxed) as usize;
-        let Some((mut future, pause)) = self.take_body(key, &header) else {
+        let (key, last_pause) = header.begin_poll();
+        let Some(mut future) = self.take_body(key, &header) else {
             return;
         };
-        if header.interrupted.load(Ordering::Acquire) {
-            if let Some(action) = header.take_action(pause) {
-                return self.apply(key, header, future, action);
-            }
+        if let Some(action) = header.pending_action(last_pause) {
+            return self.apply(key, header, future, action);
         }
-        self.pause.set(Pause::NESTED);
         // A waker borrowed from the current task's reference: no reference
         // counting per poll (a stored waker's clone and drop would be two
         // atomic operations on the hottest path) and no waker kept per task
@@ -257,15 +244,11 @@ impl Core {
         });
         match polled {
             Ok(Poll::Pending) => {
-                let pause = self.pause.get();
-                if header.interrupted.load(Ordering::Acquire) {
-                    if let Some(action) = header.take_action(pause) {
-                        return self.apply(key, header, future, action);
-                    }
+                if let Some(action) = header.pending_action(header.paused_at()) {
+                    return self.apply(key, header, future, action);
                 }
                 if let Some(slot) = self.tasks.borrow_mut().get_mut(key) {
                     slot.future = Some(future);
-                    header.paused.set(pause);
                 }
             }
             Ok(Poll::Ready(outcome)) => self.end(key, header, future, outcome),
@@ -278,14 +261,13 @@ impl Core {
         }
     }
 
-    fn take_body(&self, key: usize, header: &Arc<Header>) -> Option<(TaskFuture, Pause)> {
+    fn take_body(&self, key: usize, header: &Arc<Header>) -> Option<TaskFuture> {
         let mut tasks = self.tasks.borrow_mut();
         let slot = tasks.get_mut(key)?;
         if !Arc::ptr_eq(&slot.header, header) {
             return None;
         }
-        let future = slot.future.take()?;
-        Some((future, header.paused.get()))
+        slot.future.take()
     }
 
     fn apply(&self, key: usize, header: Arc<Header>, future: TaskFuture, action: Action) {
@@ -294,14 +276,14 @@ impl Core {
             Action::Throw(err) => self.end(key, header, future, Err(TaskError::Thrown(err))),
             Action::Swap(spec) => {
                 let header = self.drop_body(header, future);
-                header.lock().name = spec.name();
+                header.rename(spec.name());
                 let future = spec.start(TaskCtx::new(header.clone()));
                 if let Some(slot) = self.tasks.borrow_mut().get_mut(key) {
                     slot.future = Some(future);
                     // Like a new task: nothing of the new body has run.
-                    header.paused.set(Pause::UNSTARTED);
+                    header.set_paused(Pause::UNSTARTED);
                 }
-                if header.run.claim() {
+                if header.requeue() {
                     self.push(header);
                 }
             }
@@ -318,7 +300,7 @@ impl Core {
     ) {
         let header = self.drop_body(header, future);
         self.tasks.borrow_mut().try_remove(key);
-        header.slot.store(NO_SLOT, Ordering::Relaxed);
+        header.removed();
         self.shared.end_task(&header, outcome);
     }
 

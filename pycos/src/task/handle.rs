@@ -6,7 +6,6 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 use super::finish::Finish;
 use super::header::{Header, Suspension};
@@ -268,7 +267,7 @@ impl<R> Task<R> {
         };
         // The replaced spec's arguments are user values: dropped unlocked.
         drop(replaced);
-        self.header.interrupted.store(true, Ordering::Release);
+        self.header.flag_interrupt();
         // A task that is not swappable yet is not disturbed; it picks the
         // swap up when it declares itself swappable.
         if swappable {

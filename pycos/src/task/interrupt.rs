@@ -19,8 +19,7 @@ use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
-use std::task::{Context, Poll, Wake};
+use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
@@ -229,10 +228,9 @@ impl<F: Future> Future for Catch<F> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         // The flag is read through a borrow; the header is only cloned when
         // an interrupt is actually pending.
-        let interrupted =
-            with_core(|core| core.with_current(|h| h.interrupted.load(Ordering::Acquire)))
-                .flatten()
-                .unwrap_or(false);
+        let interrupted = with_core(|core| core.with_current(|h| h.is_interrupted()))
+            .flatten()
+            .unwrap_or(false);
         if let Some(header) = context::current_header().filter(|_| interrupted) {
             if let Some(caught) = header.take_catchable() {
                 return Poll::Ready(Err(match caught {
@@ -244,7 +242,7 @@ impl<F: Future> Future for Catch<F> {
         match self.project().inner.poll(cx) {
             Poll::Ready(value) => Poll::Ready(Ok(value)),
             Poll::Pending => {
-                with_core(|core| core.pause.set(core.pause.get().catching()));
+                with_core(|core| core.with_current(|h| h.note_pause(Pause::NESTED.catching())));
                 Poll::Pending
             }
         }
@@ -320,7 +318,7 @@ impl<F: Future, K: PointKind> Future for Point<F, K> {
         let stop = with_core(|core| core.with_current(|h| h.must_stop_at(place)))
             .flatten()
             .unwrap_or(false);
-        let pause_here = || with_core(|core| core.pause.set(core.pause.get().and(place)));
+        let pause_here = || with_core(|core| core.with_current(|h| h.note_pause(place)));
         if stop {
             pause_here();
             cx.waker().wake_by_ref();
@@ -380,14 +378,5 @@ pub trait ViaOtherWait<F: IntoFuture> {
 impl<F: IntoFuture> ViaOtherWait<F> for &mut Probe<F> {
     fn __pycos_point(&mut self) -> Point<F::IntoFuture, OtherWait> {
         Point::new(self.take().into_future())
-    }
-}
-
-impl Header {
-    /// Wakes the task if an interrupt is pending (after `hot_swappable(true)`).
-    pub(crate) fn wake_if_interrupted(self: &Arc<Self>) {
-        if self.interrupted.load(Ordering::Acquire) {
-            self.wake_by_ref();
-        }
     }
 }
