@@ -22,6 +22,15 @@ use crate::{IntoTimeout, Msg, WaitExt};
 /// on the scheduler thread with its task. Use [`handle`](TaskCtx::handle) to
 /// put the task itself in a message.
 ///
+/// Why `Deref` to [`Task`]: the Rust API guidelines keep `Deref` for smart
+/// pointers, and a `TaskCtx` is one in the sense that matters — a pointer
+/// to its task's handle that adds the rights only the task itself has, as
+/// a `MutexGuard` adds rights to its value. pycos code calls `task.name()`,
+/// `task.send(..)` or `task.monitor(..)` on its own task constantly, and
+/// `task.handle().name()` everywhere, or a copy of every `Task` method on
+/// `TaskCtx`, would read worse and drift. There is no method that exists on
+/// both with a different meaning, so the auto-deref never surprises.
+///
 /// ```compile_fail
 /// fn assert_send<T: Send>() {}
 /// assert_send::<pycos::TaskCtx>();
@@ -198,6 +207,7 @@ impl TaskCtx {
     }
 }
 
+/// See the type's docs for why a `TaskCtx` dereferences to its `Task`.
 impl Deref for TaskCtx {
     type Target = Task;
 
