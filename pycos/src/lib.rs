@@ -150,9 +150,9 @@ pub use sync::{Condition, Event, Lock, NotOwner, RLock, Semaphore};
 pub use task::{
     Catch, ErrorText, Finish, HotSwap, Interrupt, LocalTaskSpec, MonitorStatus, NotAlive, Point,
     Receive, ReceiveMatching, RegisterError, SendError, Suspend, Task, TaskCtx, TaskError,
-    TaskErrorKind, TaskSpec, ThrowError, ThrownError, ValueError, WaitExt, YieldNow,
+    TaskErrorKind, TaskSpec, ThrowError, ThrownError, ValueError, YieldNow,
 };
-pub use time::{IntoTimeout, Timeout};
+pub use time::{IntoTimeout, Timeout, WaitExt};
 
 /// Code in Markdown kept outside this crate's items, run as doctests here.
 #[cfg(doctest)]

@@ -22,7 +22,7 @@ use std::task::{Context, Poll, Waker};
 
 use super::error::{check_in_task, timed_out};
 use super::wait::{Deadline, Mode, charge};
-use crate::WaitExt;
+use crate::time::WaitExt;
 use crate::util::lock;
 
 /// A queue of operations for one direction.

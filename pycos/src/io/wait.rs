@@ -18,10 +18,10 @@ use rustix::event::{PollFd, PollFlags, Timespec};
 
 use super::error::timed_out;
 use super::registration::IoSource;
-use crate::WaitExt;
 use crate::runtime::context::with_core;
 use crate::runtime::coop;
 use crate::runtime::reactor::Direction;
+use crate::time::WaitExt;
 use crate::time::as_nanos;
 
 /// How an operation waits.

@@ -12,8 +12,8 @@ use super::NotOwner;
 use super::raw_lock::{Held, Owner, RawAcquire, RawLock};
 use super::waiters::{WaiterKey, Waiters, wake_all};
 use crate::runtime::coop;
+use crate::time::{IntoTimeout, WaitExt};
 use crate::util::lock;
-use crate::{IntoTimeout, WaitExt};
 
 /// A condition variable with its own re-entrant lock, as in pycos.
 ///

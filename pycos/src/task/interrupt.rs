@@ -11,8 +11,10 @@
 //! any await.
 //!
 //! A task that wants to handle an interrupt wraps that wait in
-//! [`WaitExt::catch`]: the wait then ends with `Err(Interrupt)` instead, and
-//! the task decides (pycos' `except HotSwapException`).
+//! [`WaitExt::catch`](crate::WaitExt::catch): the wait then ends with
+//! `Err(Interrupt)` instead, and the task decides (pycos' `except
+//! HotSwapException`). The trait itself lives in `time` (see its module doc);
+//! the [`Catch`] future it builds is here.
 
 use std::fmt;
 use std::future::{Future, IntoFuture};
@@ -27,11 +29,10 @@ use super::ThrownError;
 use super::header::{Caught, Header};
 use super::pause::Pause;
 use super::spec::ErasedSpec;
-use crate::IntoTimeout;
 use crate::runtime::context::{self, with_core};
 use crate::time::Timeout;
 
-/// An interrupt caught by a [`.catch()`](WaitExt::catch) wait.
+/// An interrupt caught by a [`.catch()`](crate::WaitExt::catch) wait.
 ///
 /// # Examples
 ///
@@ -178,47 +179,22 @@ impl fmt::Debug for HotSwap {
     }
 }
 
-/// Time limits and interrupt handling for every wait (any future, including
-/// ones from other crates, awaited inside a task).
-pub trait WaitExt: Future + Sized {
-    /// Bounds the wait: `Some(output)`, or `None` if `limit` passed first.
-    /// A limit of zero (or less) tries once without waiting.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use pycos::prelude::*;
-    ///
-    /// #[task]
-    /// fn nothing_arrives(task: TaskCtx) -> bool {
-    ///     task.receive().timeout(0.5).await.is_none()
-    /// }
-    ///
-    /// let sched = Pycos::builder().virtual_clock(true).build()?;
-    /// assert!(sched.spawn(nothing_arrives()).value()?);
-    /// sched.finish()?;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    fn timeout(self, limit: impl IntoTimeout) -> Timeout<Self> {
-        Timeout::new(self, limit.into_timeout())
-    }
-
-    /// Catches an interrupt that arrives during this wait: the wait ends with
-    /// `Err(Interrupt)` instead of the task ending or being swapped.
-    fn catch(self) -> Catch<Self> {
-        Catch { inner: self }
-    }
-}
-
-impl<F: Future> WaitExt for F {}
-
 pin_project! {
-    /// A wait that hands interrupts to the task; see [`WaitExt::catch`].
+    /// A wait that hands interrupts to the task; see
+    /// [`WaitExt::catch`](crate::WaitExt::catch).
     #[must_use = "pycos operations do nothing unless awaited: add `.await`"]
     #[derive(Debug)]
     pub struct Catch<F> {
         #[pin]
         inner: F,
+    }
+}
+
+impl<F> Catch<F> {
+    /// The future of [`WaitExt::catch`](crate::WaitExt::catch), whose trait
+    /// lives in `time` with the rest of the wait combinators.
+    pub(crate) fn new(inner: F) -> Catch<F> {
+        Catch { inner }
     }
 }
 

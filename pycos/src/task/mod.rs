@@ -24,7 +24,7 @@ pub use error::{
 };
 pub use finish::Finish;
 pub use handle::Task;
-pub use interrupt::{Catch, HotSwap, Interrupt, Point, WaitExt};
+pub use interrupt::{Catch, HotSwap, Interrupt, Point};
 pub use mailbox::{Receive, ReceiveMatching};
 pub use monitor::MonitorStatus;
 pub use spec::{LocalTaskSpec, TaskSpec};

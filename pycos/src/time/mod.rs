@@ -1,5 +1,6 @@
 //! Time: the scheduler's clock (real or virtual), its timer queue, and the
-//! [`Timeout`] combinator that gives every wait a time limit.
+//! [`Timeout`] combinator that gives every wait a time limit, through
+//! [`WaitExt::timeout`].
 //!
 //! Times inside the runtime are nanoseconds since the scheduler started, as
 //! `u64` (584 years of range). The clock is per scheduler: a scheduler built
@@ -9,12 +10,14 @@
 
 mod clock;
 mod duration;
+mod ext;
 mod timeout;
 mod timers;
 
 pub(crate) use clock::Clock;
 pub use duration::IntoTimeout;
 pub(crate) use duration::as_nanos;
+pub use ext::WaitExt;
 pub use timeout::Timeout;
 pub(crate) use timers::{TimerKey, Timers};
 

@@ -24,10 +24,10 @@ use std::task::{Context, Poll, Waker};
 
 use rustix::io::Errno;
 
-use crate::WaitExt;
 use crate::io::error::timed_out;
 use crate::io::wait::Deadline;
 use crate::runtime::outside::OutsideWork;
+use crate::time::WaitExt;
 use crate::util::lock;
 
 /// One blocking call's result, delivered across threads.

@@ -10,11 +10,11 @@ use std::time::Duration;
 
 use rustix::process::{Pid, PidfdFlags, pidfd_open};
 
-use crate::WaitExt;
 use crate::io::error::check_in_task;
 use crate::io::registration::IoSource;
 use crate::io::wait::{Deadline, Mode, charge, wait};
 use crate::runtime::reactor::Direction;
+use crate::time::WaitExt;
 use crate::util::lock;
 
 /// How often an exit is polled without a pidfd.
