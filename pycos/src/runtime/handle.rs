@@ -132,7 +132,7 @@ impl Pycos {
 
     /// Finds a task registered under `name` on this scheduler.
     pub fn locate(&self, name: &str) -> Option<Task> {
-        lock(&self.shared.registry).get(name).cloned()
+        self.shared.registry.task(name)
     }
 
     /// Waits until every non-daemon task has ended; the scheduler keeps

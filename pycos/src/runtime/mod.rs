@@ -8,6 +8,9 @@
 //!   inject queue, its waker, the scheduler thread, live-task accounting
 //!   for `join`, the registry, the hooks), and `Injected`, the work they
 //!   hand to its thread.
+//! - `registry`: `Registry`, a scheduler's names — registered tasks and
+//!   open channels, in separate namespaces behind one lock — which
+//!   `register`, `unregister` and `locate` of both go through.
 //! - `scheduler`: the core loop on the scheduler thread (run queue, slab of
 //!   task bodies, interrupts, task ends, shutdown).
 //! - `inject`: every path by which other threads reach the scheduler.
@@ -35,6 +38,7 @@ mod live;
 mod local;
 pub(crate) mod outside;
 pub(crate) mod reactor;
+mod registry;
 pub(crate) mod scheduler;
 mod shared;
 

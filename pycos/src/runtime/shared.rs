@@ -3,18 +3,17 @@
 //! accounting for `join`, the name registry, the atexit hooks and the
 //! remote hook — and [`Injected`], the work they hand to its thread.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use super::atexit::Hooks;
 use super::inject::{Inject, Pushed};
+use super::registry::Registry;
 use super::{context, live, outside};
+use crate::task::TaskError;
 use crate::task::header::Header;
 use crate::task::spec::ErasedSpec;
-use crate::task::{RegisterError, Task, TaskError};
-use crate::util::lock;
 
 /// Work handed to the scheduler thread by other threads.
 pub(crate) enum Injected {
@@ -37,9 +36,8 @@ pub(crate) struct Shared {
     pub(super) thread: Mutex<Option<JoinHandle<()>>>,
     /// Live non-daemon tasks; `join` waits for zero.
     pub(super) live: live::Live,
-    pub(super) registry: Mutex<HashMap<String, Task>>,
-    /// Live channels by name (pycos' channel table), for uniqueness and `Channel::locate`.
-    pub(crate) channels: Mutex<crate::channel::Table>,
+    /// Registered task names and the channel table.
+    pub(crate) registry: Registry,
     pub(super) hooks: Mutex<Hooks>,
     /// Work running on other threads for this scheduler's tasks.
     pub(crate) outside: outside::OutsideCount,
@@ -120,28 +118,9 @@ impl Shared {
             crate::remote::unexport(header.id());
         }
         if !ended.names.is_empty() {
-            let mut registry = lock(&self.registry);
-            for name in &ended.names {
-                registry.remove(name);
-            }
+            self.registry.unregister_tasks(&ended.names);
         }
         ended.notify(header);
-    }
-
-    pub(crate) fn register(&self, name: &str, task: &Task) -> Result<(), RegisterError> {
-        if name.is_empty() || name.starts_with('^') {
-            return Err(RegisterError::InvalidName(name.to_owned()));
-        }
-        let mut registry = lock(&self.registry);
-        if registry.contains_key(name) {
-            return Err(RegisterError::Taken(name.to_owned()));
-        }
-        registry.insert(name.to_owned(), task.clone());
-        Ok(())
-    }
-
-    pub(crate) fn unregister(&self, name: &str) {
-        lock(&self.registry).remove(name);
     }
 
     /// Waits until no non-daemon task is alive; `false` on timeout.
