@@ -516,6 +516,10 @@ fn a_remote_channel_subscribes_and_sends_through_the_hook() {
         "proxies compare by id"
     );
     assert_ne!(proxy, news, "the proxy has node a's id");
+    assert!(
+        proxy.register().unwrap_err().is_closed() && !proxy.is_registered(),
+        "registering is for the channel's own node: a proxy is in no registry"
+    );
     let got = cluster
         .b
         .spawn(subscribe_remotely(proxy))

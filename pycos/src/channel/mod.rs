@@ -2,8 +2,9 @@
 //! `Channel`).
 //!
 //! - `mod.rs` (here): the channel handle, its name and lifetime.
-//! - `table`: the per-scheduler name table, which keeps each channel until
-//!   it is closed: uniqueness, `locate`, `register`.
+//! - `table`: the channel side of the scheduler's registry
+//!   (`runtime::registry`), which keeps each channel until it is closed:
+//!   uniqueness, `locate`, `register`.
 //! - `subscribe`: [`Subscriber`], subscribing with cycle refusal.
 //! - `roster`: the subscriber list: order, index, snapshots.
 //! - `broadcast`: `send` and `deliver` through the hierarchy.
@@ -30,7 +31,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use error::{ChannelError, SendError, SubscribeError, UnsubscribeError};
 pub use subscribe::Subscriber;
-pub(crate) use table::{Table, find_by_id, release_all};
+pub(crate) use table::{find_by_id, release_all};
 
 use crate::runtime::Shared;
 use crate::sync::waiters::{Waiters, wake_all};
@@ -112,10 +113,11 @@ pub struct Channel {
     inner: Arc<Inner>,
 }
 
-/// A channel's shared part; the scheduler's table holds it until `close`.
+/// A channel's shared part; the scheduler's registry holds it until
+/// `close`.
 pub(crate) struct Inner {
-    id: ChannelId,
-    name: String,
+    pub(crate) id: ChannelId,
+    pub(crate) name: String,
     sched: Arc<Shared>,
     state: Mutex<State>,
     /// For a proxy of a channel on another node (see `crate::remote`):
@@ -130,7 +132,6 @@ struct State {
     /// Deliverers waiting for more subscribers.
     deliverers: Waiters,
     closed: bool,
-    registered: bool,
 }
 
 impl State {
@@ -140,7 +141,6 @@ impl State {
             transform,
             deliverers: Waiters::default(),
             closed: false,
-            registered: false,
         }
     }
 }
@@ -294,8 +294,9 @@ impl Channel {
         let _old = self.state().transform.take();
     }
 
-    /// Closes the channel: it leaves the scheduler's table (so `locate` no
-    /// longer finds it and a new channel may take the name), subscribers are
+    /// Closes the channel: it leaves the scheduler's registry (so `locate`
+    /// no longer finds it, it is no longer registered, and a new channel may
+    /// take the name), subscribers are
     /// dropped, waiting deliverers give up, and later sends and
     /// subscriptions fail. Closing twice does nothing.
     pub fn close(&self) {
@@ -310,7 +311,6 @@ impl Channel {
                 return;
             }
             state.closed = true;
-            state.registered = false;
             (
                 state.deliverers.notify_all(),
                 state.subscribers.take(),

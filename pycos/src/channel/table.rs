@@ -1,24 +1,20 @@
-//! The per-scheduler channel table: names are unique among open channels.
+//! The channel side of the scheduler's registry (`runtime::registry`):
+//! names are unique among open channels.
 //!
-//! As in pycos, the table keeps each channel (strongly) from its creation
-//! until [`close`](crate::Channel::close): a channel whose handles are all
-//! dropped still has its subscribers, can still be found with
+//! As in pycos, the registry keeps each channel (strongly) from its
+//! creation until [`close`](crate::Channel::close): a channel whose handles
+//! are all dropped still has its subscribers, can still be found with
 //! [`locate`](crate::Channel::locate) and sent to, and keeps its name. This
 //! is what lets a remote subscriber, or a task that only knows the name,
 //! reach it later. The price is that an unclosed channel lives as long as
 //! its scheduler; the table is emptied when the scheduler shuts down
-//! ([`release_all`]), which also breaks the cycle scheduler → table →
+//! ([`release_all`]), which also breaks the cycle scheduler → registry →
 //! channel → subscribed task → scheduler.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{Channel, ChannelError, Inner};
 use crate::runtime::{Pycos, Shared, context};
-use crate::util::lock;
-
-/// Open channels by name; a field of the scheduler's `Shared`.
-pub(crate) type Table = HashMap<String, Arc<Inner>>;
 
 /// The scheduler running the calling task, or the process-wide one.
 pub(super) fn current_scheduler() -> Arc<Shared> {
@@ -31,54 +27,32 @@ pub(super) fn insert(
     name: &str,
     make: impl FnOnce() -> Inner,
 ) -> Result<Channel, ChannelError> {
-    let mut table = lock(&sched.channels);
-    if table.contains_key(name) {
-        return Err(ChannelError::Duplicate(name.to_owned()));
-    }
-    let inner = Arc::new(make());
-    table.insert(name.to_owned(), inner.clone());
+    let inner = sched.registry.insert_channel(name, make)?;
     Ok(Channel { inner })
 }
 
 /// Removes `inner`'s entry (not that of a newer channel of the same name).
 pub(super) fn remove(inner: &Inner) {
-    let removed = {
-        let mut table = lock(&inner.sched.channels);
-        let ours = table
-            .get(&inner.name)
-            .is_some_and(|entry| std::ptr::eq(Arc::as_ptr(entry), inner));
-        if ours {
-            table.remove(&inner.name)
-        } else {
-            None
-        }
-    };
-    // Dropped outside the table's lock.
-    drop(removed);
+    // Dropped here, outside the registry's lock.
+    drop(inner.sched.registry.remove_channel(inner));
 }
 
 /// The open channel named `name` on the calling task's scheduler.
 pub(super) fn find(name: &str) -> Option<Channel> {
-    let sched = current_scheduler();
-    let table = lock(&sched.channels);
-    let inner = table.get(name)?.clone();
+    let inner = current_scheduler().registry.channel(name)?;
     Some(Channel { inner })
 }
 
 /// The open channel with `id` on `sched` (for peers naming it by id).
 pub(crate) fn find_by_id(sched: &Arc<Shared>, id: crate::ChannelId) -> Option<Channel> {
-    let table = lock(&sched.channels);
-    let inner = table.values().find(|inner| inner.id == id)?.clone();
+    let inner = sched.registry.channel_by_id(id)?;
     Some(Channel { inner })
 }
 
-/// Forgets every channel of a scheduler that is shutting down. Channels
-/// still held by handles keep working (sends reach no ended task); the
-/// others, and the tasks they hold as subscribers, are freed.
+/// Forgets every channel of a scheduler that is shutting down (see
+/// `Registry::release_channels`).
 pub(crate) fn release_all(sched: &Shared) {
-    let table = std::mem::take(&mut *lock(&sched.channels));
-    // Dropped outside the lock: a channel's last handle may go here.
-    drop(table);
+    sched.registry.release_channels();
 }
 
 impl Channel {
@@ -88,17 +62,12 @@ impl Channel {
     ///
     /// # Errors
     ///
-    /// [`ChannelError::AlreadyRegistered`], or [`ChannelError::Closed`].
+    /// [`ChannelError::AlreadyRegistered`]; [`ChannelError::Closed`] if the
+    /// channel is closed, or is in no scheduler's registry at all: a proxy of
+    /// a remote channel (registering is for the channel's own node, as in
+    /// pycos) or a channel whose scheduler has shut down.
     pub fn register(&self) -> Result<(), ChannelError> {
-        let mut state = self.state();
-        if state.closed {
-            return Err(ChannelError::Closed(self.inner.name.clone()));
-        }
-        if state.registered {
-            return Err(ChannelError::AlreadyRegistered(self.inner.name.clone()));
-        }
-        state.registered = true;
-        Ok(())
+        self.inner.sched.registry.register_channel(&self.inner)
     }
 
     /// Undoes [`register`](Channel::register).
@@ -107,17 +76,12 @@ impl Channel {
     ///
     /// [`ChannelError::NotRegistered`] if the channel is not registered.
     pub fn unregister(&self) -> Result<(), ChannelError> {
-        let mut state = self.state();
-        if !state.registered {
-            return Err(ChannelError::NotRegistered(self.inner.name.clone()));
-        }
-        state.registered = false;
-        Ok(())
+        self.inner.sched.registry.unregister_channel(&self.inner)
     }
 
     /// Whether the channel is registered.
     pub fn is_registered(&self) -> bool {
-        self.state().registered
+        self.inner.sched.registry.is_channel_registered(&self.inner)
     }
 
     /// Finds the open channel named `name` on the calling task's scheduler

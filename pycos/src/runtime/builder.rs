@@ -1,6 +1,5 @@
 //! [`Builder`]: configuring a new scheduler.
 
-use std::collections::HashMap;
 use std::io;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -66,8 +65,7 @@ impl Builder {
             unpark,
             thread: Mutex::new(None),
             live: Default::default(),
-            registry: Mutex::new(HashMap::new()),
-            channels: Mutex::default(),
+            registry: Default::default(),
             hooks: Mutex::default(),
             outside: super::outside::OutsideCount::default(),
             death: std::sync::OnceLock::new(),

@@ -1,16 +1,32 @@
 //! The scheduler: one thread per [`Pycos`], running its tasks one at a time
 //! over a mio reactor and a timer queue.
 //!
-//! - [`scheduler`]: the core loop on the scheduler thread (run queue, slab of
+//! - `handle`: [`Pycos`], the public handle of a scheduler, and the
+//!   process-wide instance.
+//! - `builder`: [`Builder`], configuring and starting a scheduler.
+//! - `shared`: `Shared`, the part of a scheduler other threads hold (the
+//!   inject queue, its waker, the scheduler thread, live-task accounting
+//!   for `join`, the registry, the hooks), and `Injected`, the work they
+//!   hand to its thread.
+//! - `registry`: `Registry`, a scheduler's names — registered tasks and
+//!   open channels, in separate namespaces behind one lock — which
+//!   `register`, `unregister` and `locate` of both go through.
+//! - `scheduler`: the core loop on the scheduler thread (run queue, slab of
 //!   task bodies, interrupts, task ends, shutdown).
-//! - [`inject`]: every path by which other threads reach the scheduler.
-//! - [`reactor`]: the mio `Poll` seam (I/O readiness, the cross-thread waker).
-//! - [`context`]: the thread-local "which scheduler and task is this".
-//! - [`outside`]: work on other threads that a virtual clock waits for.
-//! - [`coop`]: the budget of ready awaits that keeps one busy task from
+//! - `schedule`: the runtime's half of the task ↔ scheduler contact: how a
+//!   woken task gets back into its run queue.
+//! - `inject`: every path by which other threads reach the scheduler.
+//! - `reactor`: the mio `Poll` seam (I/O readiness, the cross-thread waker).
+//! - `context`: the thread-local "which scheduler and task is this".
+//! - `outside`: work on other threads that a virtual clock waits for.
+//! - `coop`: the budget of ready awaits that keeps one busy task from
 //!   freezing the others.
-//! - `Shared` (here): the part of a scheduler other threads hold — the inject
-//!   queue, its waker, the registry, live-task accounting for `join`.
+//! - `live`: counting live non-daemon tasks, for `join`.
+//! - `local`: starting tasks that never leave the scheduler thread
+//!   (`spawn_local`).
+//! - `atexit`: the shutdown hooks of `finish`/`terminate` ([`AtexitId`]).
+//! - `env`: settings read from the environment (`PYCOS_CLOCK`).
+//! - `error`: [`SchedulerError`].
 
 mod atexit;
 mod builder;
@@ -18,415 +34,21 @@ pub(crate) mod context;
 pub(crate) mod coop;
 pub(crate) mod env;
 mod error;
+mod handle;
 pub(crate) mod inject;
 mod live;
 mod local;
 pub(crate) mod outside;
 pub(crate) mod reactor;
+mod registry;
 mod schedule;
 pub(crate) mod scheduler;
+mod shared;
 pub(crate) use schedule::schedule_woken;
-
-use std::collections::HashMap;
-use std::fmt;
-use std::sync::{Arc, Mutex, OnceLock};
-use std::thread::JoinHandle;
-use std::time::Duration;
 
 pub use atexit::AtexitId;
 pub use builder::Builder;
 pub use error::SchedulerError;
+pub use handle::Pycos;
 pub(crate) use inject::RunFlag;
-
-use crate::IntoTimeout;
-use crate::task::header::Header;
-use crate::task::spec::ErasedSpec;
-use crate::task::{RegisterError, Task, TaskError, TaskSpec};
-use crate::util::lock;
-use atexit::Hooks;
-use inject::{Inject, Pushed};
-
-/// Work handed to the scheduler thread by other threads.
-pub(crate) enum Injected {
-    /// A task woken by a waker on another thread.
-    Wake(Arc<Header>),
-    /// A task created on another thread.
-    Spawn(Arc<Header>, Box<dyn ErasedSpec>),
-    /// End every task and stop the thread.
-    Stop,
-    /// Make the scheduler thread fail as a bug in it would (tests of what
-    /// waiters see then; see `__private::fail_scheduler`).
-    Fail,
-}
-
-/// The part of a scheduler that other threads share.
-pub(crate) struct Shared {
-    pub(crate) name: String,
-    pub(crate) inject: Inject<Injected>,
-    unpark: mio::Waker,
-    thread: Mutex<Option<JoinHandle<()>>>,
-    /// Live non-daemon tasks; `join` waits for zero.
-    live: live::Live,
-    registry: Mutex<HashMap<String, Task>>,
-    /// Live channels by name (pycos' channel table), for uniqueness and `Channel::locate`.
-    pub(crate) channels: Mutex<crate::channel::Table>,
-    hooks: Mutex<Hooks>,
-    /// Work running on other threads for this scheduler's tasks.
-    pub(crate) outside: outside::OutsideCount,
-    /// Why the scheduler thread died, if it did (see `Core::die`).
-    death: OnceLock<String>,
-    /// What serves this scheduler's proxies of remote tasks and channels.
-    pub(crate) hook: OnceLock<Arc<dyn crate::remote::Hook>>,
-}
-
-impl Shared {
-    /// Hands work to the scheduler thread; gives it back if it has stopped.
-    pub(crate) fn inject(&self, work: Injected) -> Option<Injected> {
-        match self.inject.push(work) {
-            Ok(Pushed::Unpark) => {
-                self.unpark();
-                None
-            }
-            Ok(Pushed::Queued) => None,
-            Err(work) => Some(work),
-        }
-    }
-
-    /// Records that the scheduler thread died; spawns fail from now on.
-    pub(crate) fn set_dead(&self, reason: String) {
-        // Only the dying thread calls this, once.
-        let _ = self.death.set(reason);
-    }
-
-    /// Why the scheduler thread died, if it did.
-    pub(crate) fn death(&self) -> Option<&str> {
-        self.death.get().map(String::as_str)
-    }
-
-    /// The error of a task refused by this stopped or dead scheduler.
-    fn refused(&self) -> TaskError {
-        match self.death() {
-            Some(reason) => TaskError::SchedulerDied(reason.to_owned()),
-            None => TaskError::Terminated,
-        }
-    }
-
-    /// Wakes the scheduler thread from its sleep in the kernel.
-    pub(crate) fn unpark(&self) {
-        if let Err(err) = self.unpark.wake() {
-            tracing::error!(%err, "cannot wake the scheduler thread");
-        }
-    }
-
-    pub(crate) fn daemon_changed(&self, daemon: bool) {
-        if daemon {
-            self.live.ended();
-        } else {
-            self.live.started();
-        }
-    }
-
-    fn task_started(&self) {
-        self.live.started();
-    }
-
-    /// Records a task's end and tells everyone who waits for it. Any thread.
-    pub(crate) fn end_task(&self, header: &Arc<Header>, outcome: Result<crate::Msg, TaskError>) {
-        header.drop_unread();
-        let ended = header.set_outcome(outcome);
-        if !ended.daemon {
-            self.daemon_changed(true);
-        }
-        if ended.exported {
-            crate::remote::unexport(header.id());
-        }
-        if !ended.names.is_empty() {
-            let mut registry = lock(&self.registry);
-            for name in &ended.names {
-                registry.remove(name);
-            }
-        }
-        ended.notify(header);
-    }
-
-    pub(crate) fn register(&self, name: &str, task: &Task) -> Result<(), RegisterError> {
-        if name.is_empty() || name.starts_with('^') {
-            return Err(RegisterError::InvalidName(name.to_owned()));
-        }
-        let mut registry = lock(&self.registry);
-        if registry.contains_key(name) {
-            return Err(RegisterError::Taken(name.to_owned()));
-        }
-        registry.insert(name.to_owned(), task.clone());
-        Ok(())
-    }
-
-    pub(crate) fn unregister(&self, name: &str) {
-        lock(&self.registry).remove(name);
-    }
-
-    /// Waits until no non-daemon task is alive; `false` on timeout.
-    fn wait_idle(&self, limit: Option<Duration>) -> bool {
-        self.live.wait_idle(limit)
-    }
-}
-
-/// A scheduler: one thread running tasks one at a time (pycos' `Pycos`).
-///
-/// [`Pycos::instance`] is the process-wide scheduler that [`Task::new`] uses
-/// outside tasks, started on first use; [`Pycos::new`] and [`Pycos::builder`]
-/// make independent ones (tests use these, optionally with a virtual clock).
-/// `Pycos` is a cheap handle; clones refer to the same scheduler.
-///
-/// # Examples
-///
-/// ```
-/// use pycos::prelude::*;
-///
-/// #[task]
-/// fn greet(name: String, task: TaskCtx) -> String {
-///     task.sleep(0.01).await;
-///     format!("hello, {name}")
-/// }
-///
-/// let sched = Pycos::new();
-/// let t = sched.spawn(greet("pycos".into()));
-/// sched.join()?;                      // wait for non-daemon tasks
-/// assert_eq!(t.value()?, "hello, pycos");
-/// sched.finish()?;                    // ... then stop the scheduler
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Clone)]
-pub struct Pycos {
-    pub(crate) shared: Arc<Shared>,
-}
-
-static INSTANCE: Mutex<Option<Pycos>> = Mutex::new(None);
-
-impl Pycos {
-    pub(crate) fn from_shared(shared: Arc<Shared>) -> Pycos {
-        Pycos { shared }
-    }
-
-    /// The process-wide scheduler, started on first use (and again after it
-    /// was finished). Its clock is real unless the environment variable
-    /// `PYCOS_CLOCK=virtual` is set, which runs whole programs on virtual time
-    /// (`PYCOS_CLOCK=real`, or empty, is the default).
-    ///
-    /// # Panics
-    ///
-    /// If the operating system refuses to create the scheduler's poller or
-    /// thread, or if `PYCOS_CLOCK` has another value than `real` or
-    /// `virtual` (the message lists them; `#[pycos::main]` checks this
-    /// first and reports it as an error instead).
-    pub fn instance() -> Pycos {
-        let mut instance = lock(&INSTANCE);
-        if let Some(sched) = instance.as_ref() {
-            return sched.clone();
-        }
-        let virtual_clock = env::virtual_clock().unwrap_or_else(|err| panic!("{err}"));
-        let sched = Builder::new()
-            .virtual_clock(virtual_clock)
-            .build()
-            .unwrap_or_else(|err| panic!("cannot start the pycos scheduler: {err}"));
-        *instance = Some(sched.clone());
-        sched
-    }
-
-    /// The process-wide scheduler if it is running.
-    pub(crate) fn instance_if_started() -> Option<Pycos> {
-        lock(&INSTANCE).clone()
-    }
-
-    /// A new, independent scheduler with a real clock.
-    ///
-    /// # Panics
-    ///
-    /// If the operating system refuses to create its poller or thread; use
-    /// [`Pycos::builder`] to handle that as an error.
-    pub fn new() -> Pycos {
-        Builder::new()
-            .build()
-            .unwrap_or_else(|err| panic!("cannot start a pycos scheduler: {err}"))
-    }
-
-    /// Configures a new scheduler (name, virtual clock).
-    pub fn builder() -> Builder {
-        Builder::new()
-    }
-
-    /// The scheduler running the calling thread, if it is a scheduler thread.
-    pub fn scheduler() -> Option<Pycos> {
-        context::with_core(|core| Pycos::from_shared(core.shared.clone()))
-    }
-
-    /// The task currently running, when called from a task.
-    pub fn cur_task() -> Option<Task> {
-        context::current_header().map(Task::from_header)
-    }
-
-    /// The scheduler's name (also its thread's name).
-    pub fn name(&self) -> &str {
-        &self.shared.name
-    }
-
-    /// Starts `spec` as a task on this scheduler. Callable from any thread.
-    pub fn spawn<R>(&self, spec: TaskSpec<R>) -> Task<R> {
-        let header = Header::new(self.shared.clone(), spec.erased.name());
-        self.shared.task_started();
-        let erased = spec.erased;
-        if context::is_scheduler_thread(&self.shared) {
-            context::with_core(|core| core.spawn(header.clone(), erased));
-        } else if let Some(Injected::Spawn(header, _)) =
-            self.shared.inject(Injected::Spawn(header.clone(), erased))
-        {
-            tracing::warn!(
-                scheduler = self.name(),
-                died = self.shared.death(),
-                "task created on a stopped scheduler"
-            );
-            self.shared.end_task(&header, Err(self.shared.refused()));
-        }
-        Task::from_header(header)
-    }
-
-    /// Finds a task registered under `name` on this scheduler.
-    pub fn locate(&self, name: &str) -> Option<Task> {
-        lock(&self.shared.registry).get(name).cloned()
-    }
-
-    /// Waits until every non-daemon task has ended; the scheduler keeps
-    /// running.
-    ///
-    /// # Errors
-    ///
-    /// [`SchedulerError::OnSchedulerThread`] from one of its own tasks;
-    /// [`SchedulerError::Died`] if the scheduler thread died (its tasks
-    /// ended with [`TaskError::SchedulerDied`]).
-    pub fn join(&self) -> Result<(), SchedulerError> {
-        self.check_thread()?;
-        self.shared.wait_idle(None);
-        self.check_alive()
-    }
-
-    /// [`join`](Pycos::join) with a time limit: `Ok(false)` if tasks were
-    /// still running when it passed.
-    ///
-    /// # Errors
-    ///
-    /// [`SchedulerError::OnSchedulerThread`] from one of its own tasks.
-    pub fn join_timeout(&self, limit: impl IntoTimeout) -> Result<bool, SchedulerError> {
-        self.check_thread()?;
-        let idle = self.shared.wait_idle(limit.into_timeout());
-        self.check_alive()?;
-        Ok(idle)
-    }
-
-    /// Waits for every non-daemon task, runs the [`atexit`](Pycos::atexit)
-    /// hooks, ends the remaining (daemon) tasks — their destructors run —
-    /// and stops the scheduler thread. Finishing the process-wide instance
-    /// lets the next [`Pycos::instance`] start a fresh one.
-    ///
-    /// # Errors
-    ///
-    /// [`SchedulerError::OnSchedulerThread`] from one of its own tasks.
-    pub fn finish(&self) -> Result<(), SchedulerError> {
-        self.check_thread()?;
-        self.shared.wait_idle(None);
-        self.stop();
-        self.check_alive()
-    }
-
-    /// Like [`finish`](Pycos::finish) without waiting: every task is ended
-    /// at its current await point.
-    ///
-    /// # Errors
-    ///
-    /// [`SchedulerError::OnSchedulerThread`] from one of its own tasks.
-    pub fn terminate(&self) -> Result<(), SchedulerError> {
-        self.check_thread()?;
-        self.stop();
-        self.check_alive()
-    }
-
-    /// Whether the scheduler thread is still running.
-    pub fn is_alive(&self) -> bool {
-        lock(&self.shared.thread)
-            .as_ref()
-            .is_some_and(|thread| !thread.is_finished())
-    }
-
-    /// Adds a hook that `finish`/`terminate` run (on the calling thread)
-    /// after the non-daemon tasks end and before the scheduler stops. Higher
-    /// priorities run first.
-    pub fn atexit(&self, priority: i32, hook: impl FnOnce() + Send + 'static) -> AtexitId {
-        lock(&self.shared.hooks).add(priority, Box::new(hook))
-    }
-
-    /// Removes a hook added with [`atexit`](Pycos::atexit); `false` if it
-    /// already ran or was removed.
-    pub fn drop_atexit(&self, id: AtexitId) -> bool {
-        lock(&self.shared.hooks).remove(id)
-    }
-
-    fn check_thread(&self) -> Result<(), SchedulerError> {
-        if context::is_scheduler_thread(&self.shared) {
-            Err(SchedulerError::OnSchedulerThread)
-        } else {
-            Ok(())
-        }
-    }
-
-    /// [`SchedulerError::Died`] once the scheduler thread has died.
-    fn check_alive(&self) -> Result<(), SchedulerError> {
-        match self.shared.death() {
-            Some(_) => Err(SchedulerError::Died),
-            None => Ok(()),
-        }
-    }
-
-    fn stop(&self) {
-        let hooks = lock(&self.shared.hooks).take();
-        for hook in hooks {
-            // A failing hook must not keep the others, or the stop, from
-            // happening.
-            crate::panic::contain("running an atexit hook", hook);
-        }
-        self.shared.inject(Injected::Stop);
-        let thread = lock(&self.shared.thread).take();
-        if let Some(thread) = thread {
-            if thread.join().is_err() {
-                tracing::error!(scheduler = self.name(), "scheduler thread panicked");
-            }
-        }
-        let mut instance = lock(&INSTANCE);
-        if instance
-            .as_ref()
-            .is_some_and(|i| Arc::ptr_eq(&i.shared, &self.shared))
-        {
-            *instance = None;
-        }
-    }
-}
-
-impl Default for Pycos {
-    fn default() -> Pycos {
-        Pycos::new()
-    }
-}
-
-impl PartialEq for Pycos {
-    fn eq(&self, other: &Pycos) -> bool {
-        Arc::ptr_eq(&self.shared, &other.shared)
-    }
-}
-
-impl Eq for Pycos {}
-
-impl fmt::Debug for Pycos {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Pycos")
-            .field("name", &self.shared.name)
-            .finish()
-    }
-}
+pub(crate) use shared::{Injected, Shared};

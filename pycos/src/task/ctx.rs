@@ -165,6 +165,9 @@ impl TaskCtx {
 
     /// Registers the task under `name` on its scheduler, so that
     /// [`Task::locate`] finds it. The name is released when the task ends.
+    /// [`register_self`](TaskCtx::register_self) registers the task's own
+    /// name. Task names are apart from channel names: a task and a
+    /// [`Channel`](crate::Channel) may have the same one.
     ///
     /// **A difference from pycos:** pycos keeps a dead task's registration
     /// until it is unregistered, so `locate` can hand out an ended task;
@@ -174,9 +177,57 @@ impl TaskCtx {
     ///
     /// [`RegisterError`] when the name is taken or invalid.
     pub fn register(&self, name: &str) -> Result<(), RegisterError> {
-        self.header().sched.register(name, &self.task)?;
+        self.header()
+            .sched
+            .registry
+            .register_task(name, &self.task)?;
         self.header().lock().rare().names.push(name.to_owned());
         Ok(())
+    }
+
+    /// Registers the task under its own [name](Task::name) — its task
+    /// function's, or the one given with
+    /// [`named`](crate::TaskSpec::named) — as pycos' `register()` without
+    /// an argument does. Otherwise as [`register`](TaskCtx::register): the
+    /// name is released when the task ends, and
+    /// [`unregister`](TaskCtx::unregister)`(task.name())` undoes it.
+    ///
+    /// # Errors
+    ///
+    /// [`RegisterError::Taken`] when another task holds the name (for
+    /// instance a second task of the same function).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use pycos::prelude::*;
+    ///
+    /// #[task]
+    /// fn server(task: TaskCtx) -> u32 {
+    ///     task.register_self().unwrap(); // as `task.register("server")`
+    ///     *task.receive().await.downcast_ref::<u32>().unwrap()
+    /// }
+    ///
+    /// #[task]
+    /// fn client(task: TaskCtx) {
+    ///     let server = loop {
+    ///         match Task::locate("server").await {
+    ///             Some(found) => break found,
+    ///             None => task.yield_now().await,
+    ///         }
+    ///     };
+    ///     server.send(7_u32).unwrap();
+    /// }
+    ///
+    /// let sched = Pycos::new();
+    /// let s = sched.spawn(server());
+    /// sched.spawn(client());
+    /// assert_eq!(s.value()?, 7);
+    /// sched.finish()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn register_self(&self) -> Result<(), RegisterError> {
+        self.register(self.task.name())
     }
 
     /// Removes the registration `name` of this task.
@@ -192,7 +243,7 @@ impl TaskCtx {
         };
         names.remove(at);
         drop(state);
-        self.header().sched.unregister(name);
+        self.header().sched.registry.unregister_task(name);
         Ok(())
     }
 

@@ -22,6 +22,7 @@ const SELF_ONLY: &[&str] = &[
     "set_daemon",
     "hot_swappable",
     "register",
+    "register_self",
     "unregister",
 ];
 
