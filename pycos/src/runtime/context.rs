@@ -9,6 +9,7 @@ use super::Shared;
 use super::scheduler::Core;
 use crate::TaskId;
 use crate::task::header::Header;
+use crate::task::pause::Pause;
 
 pub(crate) const NO_SCHEDULER: &str = "pycos waits (timeouts, sleeps, I/O) must be awaited inside a pycos task: \
      start the code with `Task::new` or `#[pycos::test]`";
@@ -37,6 +38,12 @@ pub(crate) fn exit() {
 /// Whether the calling thread is `shared`'s scheduler thread.
 pub(crate) fn is_scheduler_thread(shared: &Arc<Shared>) -> bool {
     with_core(|core| Arc::ptr_eq(&core.shared, shared)).unwrap_or(false)
+}
+
+/// The task being polled pauses at `place` (its `Point`s and `.catch()`es
+/// say so; the scheduler records it when the poll returns).
+pub(crate) fn note_pause(place: Pause) {
+    with_core(|core| core.note_pause(place));
 }
 
 /// The task being polled on this thread.

@@ -48,6 +48,10 @@ pub(crate) struct Core {
     tasks: RefCell<Slab<Slot>>,
     current: RefCell<Option<Arc<Header>>>,
     stopping: Cell<bool>,
+    /// Where the task being polled pauses, as its waits note it
+    /// (`context::note_pause`); the scheduler keeps it in the header after
+    /// the poll.
+    pause: Cell<Pause>,
 }
 
 impl Core {
@@ -61,6 +65,7 @@ impl Core {
             tasks: RefCell::new(Slab::new()),
             current: RefCell::new(None),
             stopping: Cell::new(false),
+            pause: Cell::new(Pause::NESTED),
         }
     }
 
@@ -75,6 +80,12 @@ impl Core {
 
     pub(crate) fn current_id(&self) -> Option<TaskId> {
         self.current.borrow().as_ref().map(|h| h.id())
+    }
+
+    /// The task being polled pauses at `place` (combined with what an
+    /// inner wait noted).
+    pub(crate) fn note_pause(&self, place: Pause) {
+        self.pause.set(self.pause.get().and(place));
     }
 
     pub(crate) fn push(&self, header: Arc<Header>) {
@@ -132,12 +143,16 @@ impl Core {
             if self.stopping.get() {
                 return self.shutdown();
             }
-            for _ in 0..TASKS_PER_TURN {
-                let Some(header) = self.run_queue.borrow_mut().pop_front() else {
-                    break;
-                };
-                contain("running a task", || self.run_task(header));
-            }
+            // One containment for the whole batch: a panic outside a poll
+            // (a destructor, say) ends the batch, not the loop.
+            contain("running tasks", || {
+                for _ in 0..TASKS_PER_TURN {
+                    let Some(header) = self.run_queue.borrow_mut().pop_front() else {
+                        break;
+                    };
+                    self.run_task(header);
+                }
+            });
             self.fire_timers();
             let timeout = self.park_timeout();
             self.reactor.turn(timeout);
@@ -231,6 +246,7 @@ impl Core {
         if let Some(action) = header.pending_action(last_pause) {
             return self.apply(key, header, future, action);
         }
+        self.pause.set(Pause::NESTED);
         // A waker borrowed from the current task's reference: no reference
         // counting per poll (a stored waker's clone and drop would be two
         // atomic operations on the hottest path) and no waker kept per task
@@ -244,7 +260,9 @@ impl Core {
         });
         match polled {
             Ok(Poll::Pending) => {
-                if let Some(action) = header.pending_action(header.paused_at()) {
+                let pause = self.pause.get();
+                header.set_paused(pause);
+                if let Some(action) = header.pending_action(pause) {
                     return self.apply(key, header, future, action);
                 }
                 if let Some(slot) = self.tasks.borrow_mut().get_mut(key) {

@@ -100,7 +100,6 @@ impl Shared {
 
     /// Records a task's end and tells everyone who waits for it. Any thread.
     pub(crate) fn end_task(&self, header: &Arc<Header>, outcome: Result<crate::Msg, TaskError>) {
-        header.drop_unread();
         let ended = header.set_outcome(outcome);
         if !ended.daemon {
             self.daemon_changed(true);

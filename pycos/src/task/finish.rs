@@ -36,13 +36,19 @@ impl<R: Any + Send + Sync + Clone> Future for Finish<R> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         std::task::ready!(coop::proceed(cx));
-        if context::current_task_id() == Some(self.header.id()) {
-            return Poll::Ready(Err(TaskError::SelfWait));
-        }
         {
             let mut state = self.header.lock();
             if let Some(outcome) = &state.outcome {
                 return Poll::Ready(convert(outcome.get()));
+            }
+            // Only a live task can be the one waiting: checked on the way
+            // to waiting, not on every ready poll.
+            let waits_for_itself =
+                context::with_core(|core| core.with_current(|h| Arc::ptr_eq(h, &self.header)))
+                    .flatten()
+                    .unwrap_or(false);
+            if waits_for_itself {
+                return Poll::Ready(Err(TaskError::SelfWait));
             }
             state.rare().finish_waiters.add(cx.waker());
         }

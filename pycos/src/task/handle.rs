@@ -291,7 +291,13 @@ impl<R> Task<R> {
                 return Err(NotAlive);
             }
             let monitors = &mut state.rare().monitors;
-            if !monitors.iter().any(|m| m.id() == monitor_id) {
+            // `id()` of a proxy locks it: never ask this task's own header
+            // while its lock is held.
+            let known = monitors.iter().any(|m| {
+                Arc::ptr_eq(&m.header, &monitor.header)
+                    || (!Arc::ptr_eq(&m.header, &self.header) && m.id() == monitor_id)
+            });
+            if !known {
                 monitors.push(monitor.untyped());
             }
         }

@@ -218,7 +218,7 @@ impl<F: Future> Future for Catch<F> {
         match self.project().inner.poll(cx) {
             Poll::Ready(value) => Poll::Ready(Ok(value)),
             Poll::Pending => {
-                with_core(|core| core.with_current(|h| h.note_pause(Pause::NESTED.catching())));
+                context::note_pause(Pause::NESTED.catching());
                 Poll::Pending
             }
         }
@@ -294,7 +294,7 @@ impl<F: Future, K: PointKind> Future for Point<F, K> {
         let stop = with_core(|core| core.with_current(|h| h.must_stop_at(place)))
             .flatten()
             .unwrap_or(false);
-        let pause_here = || with_core(|core| core.with_current(|h| h.note_pause(place)));
+        let pause_here = || context::note_pause(place);
         if stop {
             pause_here();
             cx.waker().wake_by_ref();

@@ -30,22 +30,17 @@ impl Header {
     }
 
     /// Right before a poll: a wake-up from now on queues the task again.
-    /// Gives the body's slab key and where it last paused, and starts the
-    /// new poll's pause record afresh.
+    /// Gives the body's slab key and where it last paused.
     pub(crate) fn begin_poll(&self) -> (usize, Pause) {
         self.run.release();
-        let last = self.paused.get();
-        self.paused.set(Pause::NESTED);
-        (self.slot.load(Ordering::Relaxed) as usize, last)
+        (
+            self.slot.load(Ordering::Relaxed) as usize,
+            self.paused.get(),
+        )
     }
 
-    /// Where the poll that just returned `Pending` left the body.
-    pub(crate) fn paused_at(&self) -> Pause {
-        self.paused.get()
-    }
-
-    /// Records where the body waits, when a poll ended by an interrupt
-    /// leaves it (it restarts as a new body after a swap).
+    /// Records where the body waits: after a poll that returned `Pending`,
+    /// or for a new body after a swap.
     pub(crate) fn set_paused(&self, pause: Pause) {
         self.paused.set(pause);
     }
@@ -70,13 +65,8 @@ impl Header {
     }
 }
 
-/// What the task's own waits record on it during a poll (`Point`, `Catch`).
+/// What the task's own waits look at during a poll (`Point`, `Catch`).
 impl Header {
-    /// The body pauses at `place` (combined with what an inner wait noted).
-    pub(crate) fn note_pause(&self, place: Pause) {
-        self.paused.set(self.paused.get().and(place));
-    }
-
     /// Whether any interrupt is pending (a fast check).
     pub(crate) fn is_interrupted(&self) -> bool {
         self.interrupted.load(Ordering::Acquire)

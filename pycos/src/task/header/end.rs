@@ -9,21 +9,22 @@ use crate::Msg;
 use crate::task::{MonitorStatus, Task, TaskError};
 
 impl Header {
-    /// Drops the messages of a task whose body has ended, before its end
-    /// is published: whoever sees the end (`value`, `finish`, a monitor)
-    /// also sees them gone. Destructors are user code: run unlocked and
-    /// contained. (A message sent in between goes with `set_outcome`.)
-    pub(crate) fn drop_unread(&self) {
-        let unread = self.lock().inbox.take();
-        if unread.is_some() {
-            crate::panic::contain("dropping an ended task's messages", || drop(unread));
-        }
-    }
-
     /// Records the outcome and returns who must hear of it. Called once,
     /// after the body future has been dropped.
+    ///
+    /// Unread messages are dropped before the end is published, so whoever
+    /// sees the end (`value`, `finish`, a monitor) also sees them gone; their
+    /// destructors are user code, run unlocked and contained. A task with no
+    /// mailbox (most) takes the lock once; a message sent while the mailbox
+    /// is being dropped goes with the other leftovers, after the end.
     pub(crate) fn set_outcome(&self, outcome: Result<Msg, TaskError>) -> Ended {
         let mut state = self.lock();
+        if state.inbox.is_some() {
+            let unread = state.inbox.take();
+            drop(state);
+            crate::panic::contain("dropping an ended task's messages", || drop(unread));
+            state = self.lock();
+        }
         state.outcome = Some(Outcome::new(outcome.clone()));
         // An ended task receives nothing more: its unread messages and a
         // pending update go now, not with its last handle (dropped outside
@@ -103,8 +104,13 @@ impl Ended {
             drop(leftovers);
         });
         waiters.wake_all();
+        if outcome.is_err() {
+            log_failure(&Task::from_header(header.clone()), &outcome, observed);
+        }
+        if monitors.is_empty() {
+            return;
+        }
         let task = &Task::from_header(header.clone());
-        log_failure(task, &outcome, observed);
         for monitor in monitors {
             let status = MonitorStatus {
                 task: task.clone(),

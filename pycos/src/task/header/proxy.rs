@@ -52,10 +52,16 @@ impl Header {
     }
 
     /// The hook and the reference of a proxy; `None` for a local task.
+    #[inline]
     pub(crate) fn remote(&self) -> Option<(Arc<dyn Hook>, RemoteTask)> {
         if !self.is_remote() {
             return None;
         }
+        self.remote_slow()
+    }
+
+    #[cold]
+    fn remote_slow(&self) -> Option<(Arc<dyn Hook>, RemoteTask)> {
         let target = self.lock().rare_ref()?.remote.as_ref()?.target.clone();
         // A proxy is only made for a scheduler with a hook (`from_remote`).
         let hook = self.sched.hook.get()?.clone();
