@@ -284,20 +284,32 @@ impl<R> Task<R> {
     ///
     /// [`NotAlive`] if this task has already ended.
     pub fn notify<M>(&self, monitor: &Task<M>) -> Result<(), NotAlive> {
-        let monitor_id = monitor.id();
+        // Ids are compared with no lock held: a proxy's `id()` takes its
+        // own lock, and two locks held at once could deadlock.
+        let known: Vec<Task> = {
+            let state = self.header.lock();
+            if state.outcome.is_some() {
+                return Err(NotAlive);
+            }
+            state
+                .rare_ref()
+                .map(|r| r.monitors.clone())
+                .unwrap_or_default()
+        };
+        if known.iter().any(|m| m == monitor) {
+            return Ok(());
+        }
         {
             let mut state = self.header.lock();
             if state.outcome.is_some() {
                 return Err(NotAlive);
             }
             let monitors = &mut state.rare().monitors;
-            // `id()` of a proxy locks it: never ask this task's own header
-            // while its lock is held.
-            let known = monitors.iter().any(|m| {
-                Arc::ptr_eq(&m.header, &monitor.header)
-                    || (!Arc::ptr_eq(&m.header, &self.header) && m.id() == monitor_id)
-            });
-            if !known {
+            // The same handle added meanwhile by another thread.
+            if !monitors
+                .iter()
+                .any(|m| Arc::ptr_eq(&m.header, &monitor.header))
+            {
                 monitors.push(monitor.untyped());
             }
         }
