@@ -136,6 +136,7 @@ mod runtime;
 pub mod sync;
 mod task;
 pub mod time;
+mod undelivered;
 mod util;
 
 pub use categorize::{CategorizeMessages, CategorizerId};
@@ -153,6 +154,7 @@ pub use task::{
     TaskErrorKind, TaskSpec, ThrowError, ThrownError, ValueError, YieldNow,
 };
 pub use time::{IntoTimeout, Timeout, WaitExt};
+pub use undelivered::{SendTarget, ToChannel, ToTask, Undelivered};
 
 /// Code in Markdown kept outside this crate's items, run as doctests here.
 #[cfg(doctest)]

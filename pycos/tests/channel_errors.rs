@@ -1,8 +1,12 @@
 //! The channel errors' reasons: every `is_*` query, the message handed back
 //! and the Display texts.
 
+#[path = "support/reasons.rs"]
+mod reasons;
+
 use pycos::channel::{ChannelError, SendError, SubscribeError, UnsubscribeError};
 use pycos::prelude::*;
+use reasons::{check_reasons, check_send_reasons, one_hot};
 
 /// closed, not serializable, unreachable, refused, timed out.
 fn send_queries(err: &SendError) -> [bool; 5] {
@@ -13,12 +17,6 @@ fn send_queries(err: &SendError) -> [bool; 5] {
         err.is_refused(),
         err.is_timed_out(),
     ]
-}
-
-fn one_hot<const N: usize>(at: usize) -> [bool; N] {
-    let mut answers = [false; N];
-    answers[at] = true;
-    answers
 }
 
 #[pycos::test]
@@ -61,16 +59,7 @@ fn every_send_reason_has_its_query_text_and_message() {
             "timed out; message (u32) may or may not have reached the channel",
         ),
     ];
-    for (at, (make, text)) in cases.into_iter().enumerate() {
-        let msg = Msg::new(7_u32);
-        let err = make(msg.clone());
-        assert_eq!(send_queries(&err), one_hot(at), "{err:?}");
-        assert_eq!(err.to_string(), text);
-        assert!(err.message().ptr_eq(&msg));
-        let back = err.into_inner();
-        assert!(back.ptr_eq(&msg), "exactly the message sent comes back");
-        assert_eq!(back.downcast_ref::<u32>(), Some(&7));
-    }
+    check_send_reasons(cases, send_queries);
 }
 
 #[test]
@@ -101,17 +90,15 @@ fn every_subscribe_reason_has_its_query_and_text() {
             "timed out; the subscription may or may not have been made",
         ),
     ];
-    for (at, (err, text)) in cases.into_iter().enumerate() {
-        let answers = [
+    check_reasons(cases, |err| {
+        [
             err.is_cycle(),
             err.is_closed(),
             err.is_unreachable(),
             err.is_refused(),
             err.is_timed_out(),
-        ];
-        assert_eq!(answers, one_hot(at), "{err:?}");
-        assert_eq!(err.to_string(), text);
-    }
+        ]
+    });
 }
 
 #[test]
@@ -134,16 +121,14 @@ fn every_unsubscribe_reason_has_its_query_and_text() {
             "timed out; the subscriber may or may not have been removed",
         ),
     ];
-    for (at, (err, text)) in cases.into_iter().enumerate() {
-        let answers = [
+    check_reasons(cases, |err| {
+        [
             err.is_not_subscribed(),
             err.is_unreachable(),
             err.is_refused(),
             err.is_timed_out(),
-        ];
-        assert_eq!(answers, one_hot(at), "{err:?}");
-        assert_eq!(err.to_string(), text);
-    }
+        ]
+    });
 }
 
 #[test]

@@ -1,8 +1,12 @@
 //! The task errors' reasons: every `is_*` query, the message or error
 //! handed back, the Display texts, and the wire form of `TaskError`.
 
+#[path = "support/reasons.rs"]
+mod reasons;
+
 use pycos::prelude::*;
 use pycos::{ErrorText, SendError, TaskErrorKind, ThrowError, ThrownError};
+use reasons::{check_reason, check_send_reasons, one_hot};
 
 #[task]
 fn quick() {}
@@ -22,12 +26,6 @@ fn send_queries(err: &SendError) -> [bool; 5] {
         err.is_refused(),
         err.is_timed_out(),
     ]
-}
-
-fn one_hot(at: usize) -> [bool; 5] {
-    let mut answers = [false; 5];
-    answers[at] = true;
-    answers
 }
 
 #[pycos::test]
@@ -67,16 +65,7 @@ fn every_send_reason_has_its_query_text_and_message() {
             "timed out; message (u32) may or may not have reached the task",
         ),
     ];
-    for (at, (make, text)) in cases.into_iter().enumerate() {
-        let msg = Msg::new(7_u32);
-        let err = make(msg.clone());
-        assert_eq!(send_queries(&err), one_hot(at), "{err:?}");
-        assert_eq!(err.to_string(), text);
-        assert!(err.message().ptr_eq(&msg));
-        let back = err.into_inner();
-        assert!(back.ptr_eq(&msg), "exactly the message sent comes back");
-        assert_eq!(back.downcast_ref::<u32>(), Some(&7));
-    }
+    check_send_reasons(cases, send_queries);
 }
 
 /// ended, self throw, unreachable, refused, timed out.
@@ -93,15 +82,23 @@ fn throw_queries(err: &ThrowError) -> [bool; 5] {
 #[pycos::test]
 async fn throwing_into_an_ended_task_or_itself_hands_the_error_back(task: TaskCtx) {
     let err = task.throw(std::io::Error::other("mine")).unwrap_err();
-    assert_eq!(throw_queries(&err), one_hot(1), "{err:?}");
-    assert_eq!(err.to_string(), "a running task cannot throw into itself");
+    check_reason(
+        &err,
+        throw_queries(&err),
+        1,
+        "a running task cannot throw into itself",
+    );
     assert!(err.error().get_ref().is::<std::io::Error>());
 
     let gone = Task::new(quick());
     gone.finish().await.unwrap();
     let err = gone.throw(std::io::Error::other("late")).unwrap_err();
-    assert_eq!(throw_queries(&err), one_hot(0), "{err:?}");
-    assert_eq!(err.to_string(), "task has ended; error not thrown");
+    check_reason(
+        &err,
+        throw_queries(&err),
+        0,
+        "task has ended; error not thrown",
+    );
     let back = err.into_inner();
     let io = back.get_ref().downcast_ref::<std::io::Error>().unwrap();
     assert_eq!(io.to_string(), "late");
@@ -130,8 +127,7 @@ fn every_remote_throw_reason_has_its_query_and_text() {
     ];
     for (make, at, text) in cases {
         let err = make(ThrownError::from_text("stop"));
-        assert_eq!(throw_queries(&err), one_hot(at), "{err:?}");
-        assert_eq!(err.to_string(), text);
+        check_reason(&err, throw_queries(&err), at, text);
         assert_eq!(err.into_inner().to_string(), "stop");
     }
 }
@@ -184,10 +180,7 @@ fn every_task_error_has_its_query_kind_and_text() {
     let kinds: Vec<_> = errors.iter().map(|(err, _)| err.kind()).collect();
     assert_eq!(kinds, TaskErrorKind::ALL, "one case per kind, in order");
     for (at, (err, text)) in errors.iter().enumerate() {
-        let mut expected = [false; 8];
-        expected[at] = true;
-        assert_eq!(task_queries(err), expected, "{err:?}");
-        assert_eq!(err.to_string(), *text);
+        check_reason(err, task_queries(err), at, text);
         assert_eq!(
             err.is_outcome_unknown(),
             matches!(err, TaskError::Unreachable(_) | TaskError::TimedOut),

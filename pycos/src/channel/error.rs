@@ -3,8 +3,7 @@
 use std::error::Error;
 use std::fmt;
 
-use crate::Msg;
-use crate::task::Reason;
+use crate::undelivered::{ToChannel, Undelivered};
 
 /// Why a channel could not be created, registered or unregistered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -244,108 +243,4 @@ impl Error for UnsubscribeError {}
 /// # sched.finish()?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone)]
-pub struct SendError {
-    reason: Reason,
-    msg: Msg,
-}
-
-impl SendError {
-    fn with(reason: Reason, msg: Msg) -> SendError {
-        SendError { reason, msg }
-    }
-
-    /// The channel is closed. Hidden: for pycos-net, which also reports a
-    /// remote channel that is closed.
-    #[doc(hidden)]
-    pub fn closed(msg: Msg) -> SendError {
-        SendError::with(Reason::Ended, msg)
-    }
-
-    /// The message's type ([`Msg::type_name`]) has no encoder, so it cannot
-    /// go to a remote channel. Hidden: only pycos-net makes it.
-    #[doc(hidden)]
-    pub fn not_serializable(msg: Msg) -> SendError {
-        SendError::with(Reason::NotSerializable, msg)
-    }
-
-    /// The remote channel's peer (`peer` names it) cannot be reached.
-    /// Hidden: only pycos-net makes it.
-    #[doc(hidden)]
-    pub fn unreachable(msg: Msg, peer: impl Into<String>) -> SendError {
-        SendError::with(Reason::Unreachable(peer.into()), msg)
-    }
-
-    /// The remote channel's peer refused the message, for `reason`. Hidden:
-    /// only pycos-net makes it.
-    #[doc(hidden)]
-    pub fn refused(msg: Msg, reason: impl Into<String>) -> SendError {
-        SendError::with(Reason::Refused(reason.into()), msg)
-    }
-
-    /// No answer came in time: the message may or may not have been sent
-    /// on. Hidden: only pycos-net makes it.
-    #[doc(hidden)]
-    pub fn timed_out(msg: Msg) -> SendError {
-        SendError::with(Reason::TimedOut, msg)
-    }
-
-    /// Whether the channel is closed.
-    pub fn is_closed(&self) -> bool {
-        self.reason == Reason::Ended
-    }
-
-    /// Whether the message's type cannot be serialized for a remote channel.
-    pub fn is_not_serializable(&self) -> bool {
-        self.reason == Reason::NotSerializable
-    }
-
-    /// Whether the remote channel's peer cannot be reached.
-    pub fn is_unreachable(&self) -> bool {
-        matches!(self.reason, Reason::Unreachable(_))
-    }
-
-    /// Whether the remote channel's peer refused the message.
-    pub fn is_refused(&self) -> bool {
-        matches!(self.reason, Reason::Refused(_))
-    }
-
-    /// Whether no answer came in time: the message may or may not have been
-    /// sent on (not the same as failed).
-    pub fn is_timed_out(&self) -> bool {
-        self.reason == Reason::TimedOut
-    }
-
-    /// The message that was not sent.
-    pub fn message(&self) -> &Msg {
-        &self.msg
-    }
-
-    /// The message that was not sent, handed back.
-    pub fn into_inner(self) -> Msg {
-        self.msg
-    }
-}
-
-impl fmt::Display for SendError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let ty = self.msg.type_name();
-        match &self.reason {
-            Reason::Ended => write!(f, "channel is closed; message ({ty}) not sent"),
-            Reason::NotSerializable => write!(
-                f,
-                "message type {ty} is not serializable; not sent to the remote channel"
-            ),
-            Reason::Unreachable(peer) => {
-                write!(f, "peer {peer} is unreachable; message ({ty}) not sent")
-            }
-            Reason::Refused(reason) => write!(f, "peer refused the message ({ty}): {reason}"),
-            Reason::TimedOut => write!(
-                f,
-                "timed out; message ({ty}) may or may not have reached the channel"
-            ),
-        }
-    }
-}
-
-impl Error for SendError {}
+pub type SendError = Undelivered<ToChannel>;

@@ -4,7 +4,7 @@ use std::error::Error;
 use std::fmt;
 use std::sync::Arc;
 
-use crate::Msg;
+use crate::undelivered::{Reason, ToTask, Undelivered};
 
 /// How a task ended without producing its value. Carried by
 /// [`MonitorStatus`](crate::MonitorStatus) and returned by
@@ -381,23 +381,6 @@ impl fmt::Display for ValueError {
 
 impl Error for ValueError {}
 
-/// Why a message, a throw or a subscription did not reach its target.
-/// Shared by the task and channel errors; only `Ended` happens without a
-/// network.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Reason {
-    /// The task has ended, or the channel is closed.
-    Ended,
-    /// The message's type cannot be serialized for a remote target.
-    NotSerializable,
-    /// The target's peer (named by the text) cannot be reached.
-    Unreachable(String),
-    /// The target's peer refused the operation; the text is its reason.
-    Refused(String),
-    /// No answer came in time: the outcome is unknown.
-    TimedOut,
-}
-
 /// A message could not be sent to a task; the message is handed back
 /// ([`into_inner`](SendError::into_inner)). The `is_*` queries say why.
 ///
@@ -425,111 +408,7 @@ pub(crate) enum Reason {
 /// sched.finish()?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone)]
-pub struct SendError {
-    reason: Reason,
-    msg: Msg,
-}
-
-impl SendError {
-    fn with(reason: Reason, msg: Msg) -> SendError {
-        SendError { reason, msg }
-    }
-
-    /// The task has ended. Hidden: for pycos-net, which also reports a
-    /// remote task that has ended.
-    #[doc(hidden)]
-    pub fn ended(msg: Msg) -> SendError {
-        SendError::with(Reason::Ended, msg)
-    }
-
-    /// The message's type ([`Msg::type_name`]) has no encoder, so it cannot
-    /// go to a remote task. Hidden: only pycos-net makes it.
-    #[doc(hidden)]
-    pub fn not_serializable(msg: Msg) -> SendError {
-        SendError::with(Reason::NotSerializable, msg)
-    }
-
-    /// The remote task's peer (`peer` names it) cannot be reached. Hidden:
-    /// only pycos-net makes it.
-    #[doc(hidden)]
-    pub fn unreachable(msg: Msg, peer: impl Into<String>) -> SendError {
-        SendError::with(Reason::Unreachable(peer.into()), msg)
-    }
-
-    /// The remote task's peer refused the message, for `reason`. Hidden:
-    /// only pycos-net makes it.
-    #[doc(hidden)]
-    pub fn refused(msg: Msg, reason: impl Into<String>) -> SendError {
-        SendError::with(Reason::Refused(reason.into()), msg)
-    }
-
-    /// No acknowledgement of a delivery came in time: the message may or
-    /// may not have arrived. Hidden: only pycos-net makes it.
-    #[doc(hidden)]
-    pub fn timed_out(msg: Msg) -> SendError {
-        SendError::with(Reason::TimedOut, msg)
-    }
-
-    /// Whether the task has ended.
-    pub fn is_ended(&self) -> bool {
-        self.reason == Reason::Ended
-    }
-
-    /// Whether the message's type cannot be serialized for a remote task.
-    pub fn is_not_serializable(&self) -> bool {
-        self.reason == Reason::NotSerializable
-    }
-
-    /// Whether the remote task's peer cannot be reached.
-    pub fn is_unreachable(&self) -> bool {
-        matches!(self.reason, Reason::Unreachable(_))
-    }
-
-    /// Whether the remote task's peer refused the message.
-    pub fn is_refused(&self) -> bool {
-        matches!(self.reason, Reason::Refused(_))
-    }
-
-    /// Whether no acknowledgement came in time: the message may or may not
-    /// have arrived (not the same as failed).
-    pub fn is_timed_out(&self) -> bool {
-        self.reason == Reason::TimedOut
-    }
-
-    /// The message that was not sent.
-    pub fn message(&self) -> &Msg {
-        &self.msg
-    }
-
-    /// The message that was not sent, handed back.
-    pub fn into_inner(self) -> Msg {
-        self.msg
-    }
-}
-
-impl fmt::Display for SendError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let ty = self.msg.type_name();
-        match &self.reason {
-            Reason::Ended => write!(f, "task has ended; message ({ty}) not sent"),
-            Reason::NotSerializable => write!(
-                f,
-                "message type {ty} is not serializable; not sent to the remote task"
-            ),
-            Reason::Unreachable(peer) => {
-                write!(f, "peer {peer} is unreachable; message ({ty}) not sent")
-            }
-            Reason::Refused(reason) => write!(f, "peer refused the message ({ty}): {reason}"),
-            Reason::TimedOut => write!(
-                f,
-                "timed out; message ({ty}) may or may not have reached the task"
-            ),
-        }
-    }
-}
-
-impl Error for SendError {}
+pub type SendError = Undelivered<ToTask>;
 
 /// The target task has ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

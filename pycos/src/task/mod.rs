@@ -47,7 +47,6 @@ mod suspend;
 mod yield_now;
 
 pub use ctx::TaskCtx;
-pub(crate) use error::Reason;
 pub use error::{
     ErrorText, NotAlive, RegisterError, SendError, TaskError, TaskErrorKind, ThrowError,
     ThrownError, ValueError,
