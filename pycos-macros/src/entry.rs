@@ -129,13 +129,13 @@ fn check_test(test: &TaskFn, errors: &mut Errors) {
     if !generics.params.is_empty() || generics.where_clause.is_some() {
         errors.spanned(generics, "#[pycos::test] functions cannot be generic");
     }
-    if let Ret::Plain(ty) = &test.ret {
-        if !matches!(&**ty, Type::Tuple(t) if t.elems.is_empty()) {
-            errors.spanned(
-                ty,
-                "#[pycos::test] functions return `()` or `Result<(), E>`",
-            );
-        }
+    if let Ret::Plain(ty) = &test.ret
+        && !matches!(&**ty, Type::Tuple(t) if t.elems.is_empty())
+    {
+        errors.spanned(
+            ty,
+            "#[pycos::test] functions return `()` or `Result<(), E>`",
+        );
     }
     for attr in &test.attrs {
         if attr.path().is_ident("test") {

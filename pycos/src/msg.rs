@@ -65,10 +65,10 @@ impl Msg {
     /// can call `Msg::new` on anything without nesting messages.
     pub fn new<T: Any + Send + Sync>(value: T) -> Msg {
         let mut slot = Some(value);
-        if let Some(msg) = (&mut slot as &mut dyn Any).downcast_mut::<Option<Msg>>() {
-            if let Some(msg) = msg.take() {
-                return msg;
-            }
+        if let Some(msg) = (&mut slot as &mut dyn Any).downcast_mut::<Option<Msg>>()
+            && let Some(msg) = msg.take()
+        {
+            return msg;
         }
         if TypeId::of::<T>() == TypeId::of::<()>() {
             // Every task without a value ends with `()`: share one payload

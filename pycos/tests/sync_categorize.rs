@@ -133,7 +133,7 @@ async fn receive_matching_takes_the_oldest_match_and_keeps_the_order(task: TaskC
     for n in 1..=5_u32 {
         task.send(n).unwrap();
     }
-    let even = task.receive_matching(|m| number(m) % 2 == 0).await;
+    let even = task.receive_matching(|m| number(m).is_multiple_of(2)).await;
     assert_eq!(number(&even), 2);
     let none = task
         .receive_matching(|m| number(m) > 100)

@@ -30,10 +30,10 @@ fn client_send(conn: Arc<AsyncSocket>, task: TaskCtx) {
     task.set_daemon(true);
     loop {
         let msg = task.receive().await;
-        if let Some(line) = msg.downcast_ref::<String>() {
-            if conn.send_msg(line.as_bytes()).await.is_err() {
-                break;
-            }
+        if let Some(line) = msg.downcast_ref::<String>()
+            && conn.send_msg(line.as_bytes()).await.is_err()
+        {
+            break;
         }
     }
 }

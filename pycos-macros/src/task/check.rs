@@ -25,13 +25,13 @@ pub(crate) fn signature(task: &TaskFn, errors: &mut Errors) {
         }
     }
     params(task, errors);
-    if let Ret::Plain(ty) | Ret::Fallible(ty) = &task.ret {
-        if let Type::ImplTrait(_) = &**ty {
-            errors.spanned(
-                ty,
-                "`impl Trait` is not allowed as a task's return type: name the type",
-            );
-        }
+    if let Ret::Plain(ty) | Ret::Fallible(ty) = &task.ret
+        && let Type::ImplTrait(_) = &**ty
+    {
+        errors.spanned(
+            ty,
+            "`impl Trait` is not allowed as a task's return type: name the type",
+        );
     }
 }
 

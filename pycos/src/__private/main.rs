@@ -72,10 +72,10 @@ pub fn run_main<T: MainReturn>(
     let failed = result
         .error()
         .map(|err| eprintln!("error: {}", report(err)));
-    if let Some(sched) = Pycos::instance_if_started() {
-        if let Err(err) = sched.finish() {
-            tracing::error!(%err, "cannot finish the pycos scheduler");
-        }
+    if let Some(sched) = Pycos::instance_if_started()
+        && let Err(err) = sched.finish()
+    {
+        tracing::error!(%err, "cannot finish the pycos scheduler");
     }
     if failed.is_some() {
         // std would print the error again, with `Debug`.

@@ -234,10 +234,10 @@ impl Pycos {
         }
         self.shared.inject(Injected::Stop);
         let thread = lock(&self.shared.thread).take();
-        if let Some(thread) = thread {
-            if thread.join().is_err() {
-                tracing::error!(scheduler = self.name(), "scheduler thread panicked");
-            }
+        if let Some(thread) = thread
+            && thread.join().is_err()
+        {
+            tracing::error!(scheduler = self.name(), "scheduler thread panicked");
         }
         let mut instance = lock(&INSTANCE);
         if instance

@@ -18,10 +18,10 @@ impl Pycos {
         self.shared.task_started();
         let mut spec = Some(spec.erased);
         context::with_core(|core| {
-            if Arc::ptr_eq(&core.shared, &self.shared) {
-                if let Some(spec) = spec.take() {
-                    core.spawn_local(header.clone(), spec);
-                }
+            if Arc::ptr_eq(&core.shared, &self.shared)
+                && let Some(spec) = spec.take()
+            {
+                core.spawn_local(header.clone(), spec);
             }
         });
         if spec.is_some() {

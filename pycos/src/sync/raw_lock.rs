@@ -261,10 +261,10 @@ impl Drop for Held {
         // Released for the task that acquired it, wherever the guard is
         // dropped. It fails only when the lock was already released
         // explicitly (or a condition wait ended without re-acquiring).
-        if let Some(raw) = self.raw.take() {
-            if raw.unlock(self.owner).is_err() {
-                tracing::debug!("lock guard dropped after its lock was released");
-            }
+        if let Some(raw) = self.raw.take()
+            && raw.unlock(self.owner).is_err()
+        {
+            tracing::debug!("lock guard dropped after its lock was released");
         }
     }
 }

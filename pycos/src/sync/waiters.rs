@@ -125,12 +125,12 @@ impl<T: Clone> Waiters<T> {
     /// Notifies the oldest waiter not yet notified; gives its data and waker.
     pub(crate) fn notify_one(&mut self) -> Option<(T, Waker)> {
         while let Some(key) = self.order.pop_front() {
-            if let Some(entry) = self.entries.get_mut(key.slot) {
-                if entry.seq == key.seq {
-                    entry.notified = true;
-                    self.waiting -= 1;
-                    return Some((entry.data.clone(), entry.waker.clone()));
-                }
+            if let Some(entry) = self.entries.get_mut(key.slot)
+                && entry.seq == key.seq
+            {
+                entry.notified = true;
+                self.waiting -= 1;
+                return Some((entry.data.clone(), entry.waker.clone()));
             }
         }
         None

@@ -207,13 +207,13 @@ impl<F: Future> Future for Catch<F> {
         let interrupted = with_core(|core| core.with_current(|h| h.is_interrupted()))
             .flatten()
             .unwrap_or(false);
-        if let Some(header) = context::current_header().filter(|_| interrupted) {
-            if let Some(caught) = header.take_catchable() {
-                return Poll::Ready(Err(match caught {
-                    Caught::Thrown(err) => Interrupt::Thrown(err),
-                    Caught::Swap(spec) => Interrupt::HotSwap(HotSwap { header, spec }),
-                }));
-            }
+        if let Some(header) = context::current_header().filter(|_| interrupted)
+            && let Some(caught) = header.take_catchable()
+        {
+            return Poll::Ready(Err(match caught {
+                Caught::Thrown(err) => Interrupt::Thrown(err),
+                Caught::Swap(spec) => Interrupt::HotSwap(HotSwap { header, spec }),
+            }));
         }
         match self.project().inner.poll(cx) {
             Poll::Ready(value) => Poll::Ready(Ok(value)),

@@ -66,10 +66,10 @@ impl PycosWait for Receive {}
 
 impl Drop for Receive {
     fn drop(&mut self) {
-        if self.registered {
-            if let Some(inbox) = self.header.lock().inbox.as_deref_mut() {
-                inbox.receiver = None;
-            }
+        if self.registered
+            && let Some(inbox) = self.header.lock().inbox.as_deref_mut()
+        {
+            inbox.receiver = None;
         }
     }
 }
@@ -149,10 +149,10 @@ impl<P: FnMut(&Msg) -> bool + Unpin> PycosWait for ReceiveMatching<P> {}
 
 impl<P> Drop for ReceiveMatching<P> {
     fn drop(&mut self) {
-        if self.registered {
-            if let Some(inbox) = self.header.lock().inbox.as_deref_mut() {
-                inbox.receiver = None;
-            }
+        if self.registered
+            && let Some(inbox) = self.header.lock().inbox.as_deref_mut()
+        {
+            inbox.receiver = None;
         }
     }
 }

@@ -91,10 +91,10 @@ impl Timers {
 
     /// Replaces the waker of an armed timer (a future polled with a new waker).
     pub(crate) fn set_waker(&mut self, key: TimerKey, waker: &Waker) {
-        if let Some(entry) = self.entries.get_mut(key.slot) {
-            if entry.seq == key.seq.get() {
-                replace_waker(&mut entry.waker, waker);
-            }
+        if let Some(entry) = self.entries.get_mut(key.slot)
+            && entry.seq == key.seq.get()
+        {
+            replace_waker(&mut entry.waker, waker);
         }
     }
 

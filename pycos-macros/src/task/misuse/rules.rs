@@ -80,10 +80,11 @@ pub(super) fn path(expr: &ExprPath, errors: &mut Errors) {
 
 /// A call of a plain function: `stdin()`.
 pub(super) fn call(call: &ExprCall, errors: &mut Errors) {
-    if let Expr::Path(func) = &*call.func {
-        if func.qself.is_none() && func.path.is_ident("stdin") {
-            errors.spanned(call, STDIN);
-        }
+    if let Expr::Path(func) = &*call.func
+        && func.qself.is_none()
+        && func.path.is_ident("stdin")
+    {
+        errors.spanned(call, STDIN);
     }
 }
 

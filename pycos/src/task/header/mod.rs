@@ -122,10 +122,10 @@ impl Header {
 
     /// The task's id.
     pub(crate) fn id(&self) -> TaskId {
-        if self.is_remote() {
-            if let Some(proxied) = self.lock().rare_ref().and_then(|r| r.remote.as_ref()) {
-                return proxied.target.id;
-            }
+        if self.is_remote()
+            && let Some(proxied) = self.lock().rare_ref().and_then(|r| r.remote.as_ref())
+        {
+            return proxied.target.id;
         }
         TaskId::local(self.serial)
     }
