@@ -87,7 +87,8 @@ impl FakeHook {
 
     /// The real task behind `to`, on its node.
     fn real(&self, to: &RemoteTask) -> Option<Task> {
-        remote::resolve(&self.net.node(&to.location)?, real_id(to.id))
+        self.net.node(&to.location)?;
+        remote::resolve(real_id(to.id))
     }
 
     fn real_channel(&self, to: &RemoteChannel) -> Option<Channel> {

@@ -50,7 +50,7 @@ impl Task {
     #[doc(hidden)]
     pub fn from_remote(sched: &Pycos, remote: RemoteTask) -> Result<Task, UnknownTask> {
         if remote.id.incarnation() == crate::id::incarnation() {
-            return resolve(sched, remote.id).ok_or(UnknownTask(remote.id));
+            return resolve(remote.id).ok_or(UnknownTask(remote.id));
         }
         if sched.shared.hook.get().is_none() {
             return Err(UnknownTask(remote.id));
@@ -98,10 +98,9 @@ pub(crate) fn unexport(id: TaskId) {
     }
 }
 
-/// The exported local task with `id` (of any scheduler of this process;
-/// `sched` is where the request arrived).
-pub fn resolve(sched: &Pycos, id: TaskId) -> Option<Task> {
-    let _ = sched;
+/// The exported local task with `id`, of any scheduler of this process
+/// (ids are unique across them).
+pub fn resolve(id: TaskId) -> Option<Task> {
     let exports = crate::util::lock(&EXPORTS);
     let header = exports.as_ref()?.get(&id)?.upgrade()?;
     Some(Task::from_header(header))

@@ -80,12 +80,18 @@ pub(crate) struct Ended {
 /// What an ended task held for a future it no longer has: unread
 /// messages, an update nobody took, interrupts that never applied.
 struct Leftovers {
-    #[allow(dead_code, reason = "held only to be dropped outside the lock")]
     unread: Option<Box<Inbox>>,
-    #[allow(dead_code, reason = "held only to be dropped outside the lock")]
     update: Suspension,
-    #[allow(dead_code, reason = "held only to be dropped outside the lock")]
     interrupts: Interrupts,
+}
+
+impl Leftovers {
+    /// Whether there is nothing to drop (most ends): no user value at all.
+    fn is_empty(&self) -> bool {
+        self.unread.is_none()
+            && matches!(self.update, Suspension::Idle)
+            && self.interrupts.is_empty()
+    }
 }
 
 impl Ended {
@@ -100,9 +106,11 @@ impl Ended {
         } = self;
         // User destructors (of messages, of a swap's arguments) may panic;
         // that must not keep the waiters below from hearing of the end.
-        crate::panic::contain("dropping an ended task's messages", || {
-            drop(leftovers);
-        });
+        if !leftovers.is_empty() {
+            crate::panic::contain("dropping an ended task's messages", || {
+                drop(leftovers);
+            });
+        }
         waiters.wake_all();
         if outcome.is_err() {
             log_failure(&Task::from_header(header.clone()), &outcome, observed);

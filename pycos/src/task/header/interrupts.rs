@@ -22,7 +22,7 @@ pub(crate) struct Interrupts {
 }
 
 impl Interrupts {
-    fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         !self.terminate && self.thrown.is_empty() && self.swap.is_none()
     }
 

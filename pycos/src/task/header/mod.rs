@@ -143,13 +143,13 @@ impl Header {
 impl Wake for Header {
     fn wake(self: Arc<Self>) {
         if self.run.claim() {
-            schedule(self);
+            crate::runtime::schedule_woken(self);
         }
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
         if self.run.claim() {
-            schedule(self.clone());
+            crate::runtime::schedule_woken(self.clone());
         }
     }
 }
@@ -160,8 +160,4 @@ impl futures_task::ArcWake for Header {
     fn wake_by_ref(arc_self: &Arc<Self>) {
         <Header as Wake>::wake_by_ref(arc_self);
     }
-}
-
-fn schedule(header: Arc<Header>) {
-    crate::runtime::schedule_woken(header);
 }
