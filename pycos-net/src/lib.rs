@@ -52,9 +52,15 @@
 //! [codec]: wire::encode
 #![deny(unsafe_code)]
 
+mod discovery_glue;
 mod error;
+mod link;
 mod location;
+mod messages;
+mod node;
+mod proto;
 pub mod wire;
 
 pub use error::ParseLocationError;
 pub use location::Location;
+pub use node::{DEFAULT_PORT, Node, NodeBuilder, NodeError, PeerError, PeerState, PeerStatus};

@@ -93,6 +93,40 @@ pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, EncodeError> 
     imp::encode(value)
 }
 
+/// Appends one whole frame to `out`: the length prefix, `kind`, `prefix`
+/// (raw bytes outside the codec, such as a request id) and `value`
+/// encoded in place, with no intermediate buffer. On error `out` is as it
+/// was.
+///
+/// # Errors
+///
+/// As [`encode`]; also a refusal when the frame would not fit a 4-byte
+/// length.
+pub fn encode_frame<T: Serialize + ?Sized>(
+    kind: super::FrameKind,
+    prefix: &[u8],
+    value: &T,
+    out: &mut Vec<u8>,
+) -> Result<(), EncodeError> {
+    let start = out.len();
+    out.extend_from_slice(&[0; super::LEN_PREFIX]);
+    out.push(kind.byte());
+    out.extend_from_slice(prefix);
+    if let Err(err) = imp::encode_into(value, out) {
+        out.truncate(start);
+        return Err(err);
+    }
+    let Ok(len) = u32::try_from(out.len() - start - super::LEN_PREFIX) else {
+        out.truncate(start);
+        return Err(EncodeError::new(
+            EncodeReason::Refused,
+            "the frame is over 4 GiB".to_owned(),
+        ));
+    };
+    out[start..start + super::LEN_PREFIX].copy_from_slice(&len.to_be_bytes());
+    Ok(())
+}
+
 /// Decodes one `T` that must fill `bytes` exactly, refusing input longer
 /// than `limit` bytes.
 ///
@@ -133,13 +167,43 @@ mod imp {
     use postcard::Error;
 
     pub(super) fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, EncodeError> {
-        postcard::to_stdvec(value).map_err(|err| {
-            let reason = match err {
-                Error::SerializeSeqLengthUnknown => EncodeReason::Unsupported,
-                _ => EncodeReason::Refused,
-            };
-            EncodeError::new(reason, err.to_string())
-        })
+        postcard::to_stdvec(value).map_err(error)
+    }
+
+    /// postcard's output flavour that appends to a borrowed `Vec`.
+    struct Append<'a>(&'a mut Vec<u8>);
+
+    impl postcard::ser_flavors::Flavor for Append<'_> {
+        type Output = ();
+
+        fn try_push(&mut self, data: u8) -> postcard::Result<()> {
+            self.0.push(data);
+            Ok(())
+        }
+
+        fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+            self.0.extend_from_slice(data);
+            Ok(())
+        }
+
+        fn finalize(self) -> postcard::Result<()> {
+            Ok(())
+        }
+    }
+
+    pub(super) fn encode_into<T: Serialize + ?Sized>(
+        value: &T,
+        out: &mut Vec<u8>,
+    ) -> Result<(), EncodeError> {
+        postcard::serialize_with_flavor(value, Append(out)).map_err(error)
+    }
+
+    fn error(err: Error) -> EncodeError {
+        let reason = match err {
+            Error::SerializeSeqLengthUnknown => EncodeReason::Unsupported,
+            _ => EncodeReason::Refused,
+        };
+        EncodeError::new(reason, err.to_string())
     }
 
     /// The value and how many bytes it used.
@@ -160,15 +224,26 @@ mod imp {
     use bincode::error::{DecodeError as BinDecodeError, EncodeError as BinEncodeError};
 
     pub(super) fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, EncodeError> {
-        bincode::serde::encode_to_vec(value, bincode::config::standard()).map_err(|err| {
-            let reason = match err {
-                BinEncodeError::Serde(bincode::serde::EncodeError::SequenceMustHaveLength) => {
-                    EncodeReason::Unsupported
-                }
-                _ => EncodeReason::Refused,
-            };
-            EncodeError::new(reason, err.to_string())
-        })
+        bincode::serde::encode_to_vec(value, bincode::config::standard()).map_err(error)
+    }
+
+    pub(super) fn encode_into<T: Serialize + ?Sized>(
+        value: &T,
+        out: &mut Vec<u8>,
+    ) -> Result<(), EncodeError> {
+        bincode::serde::encode_into_std_write(value, out, bincode::config::standard())
+            .map(drop)
+            .map_err(error)
+    }
+
+    fn error(err: BinEncodeError) -> EncodeError {
+        let reason = match err {
+            BinEncodeError::Serde(bincode::serde::EncodeError::SequenceMustHaveLength) => {
+                EncodeReason::Unsupported
+            }
+            _ => EncodeReason::Refused,
+        };
+        EncodeError::new(reason, err.to_string())
     }
 
     /// The value and how many bytes it used.

@@ -72,6 +72,12 @@ impl FrameReader {
         self.max_frame
     }
 
+    /// Changes the largest frame accepted from the next frame on (a link
+    /// accepts only small frames until its peer is authenticated).
+    pub fn set_max_frame(&mut self, max_frame: usize) {
+        self.max_frame = max_frame.max(HEADER_LEN).max(self.buffered());
+    }
+
     /// Bytes held and not yet returned as frames (at most
     /// [`max_frame`](Self::max_frame)).
     pub fn buffered(&self) -> usize {

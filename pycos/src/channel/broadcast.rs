@@ -32,7 +32,7 @@ impl Channel {
         match self.snapshot() {
             Some((transform, subscribers)) => {
                 if let Some(msg) = transform::apply(self.name(), transform.as_ref(), msg) {
-                    self.fan_out(subscribers, &msg);
+                    self.fan_out(subscribers, &msg, true);
                 }
                 Ok(())
             }
@@ -95,15 +95,31 @@ impl Channel {
         let Some(msg) = transform::apply(self.name(), transform.as_ref(), original.clone()) else {
             return Ok(0);
         };
-        match self.await_subscribers(n, timeout.into_timeout()).await {
+        let timeout = timeout.into_timeout();
+        match self.await_subscribers(n, timeout).await {
             Some(true) => {}
             Some(false) => return Err(SendError::closed(original)),
             None => return Ok(0),
         }
-        match self.snapshot() {
-            Some((_, subscribers)) => Ok(self.fan_out(subscribers, &msg)),
-            None => Err(SendError::closed(original)),
+        let Some((_, subscribers)) = self.snapshot() else {
+            return Err(SendError::closed(original));
+        };
+        // Channels on other nodes count their own recipients, which takes
+        // a request each: asked after the local fan-out, one at a time.
+        let remote: Vec<Channel> = subscribers
+            .iter()
+            .filter_map(|s| match s {
+                Subscriber::Channel(c) if c.inner.remote.is_some() => Some(c.clone()),
+                _ => None,
+            })
+            .collect();
+        let mut reached = self.fan_out(subscribers, &msg, remote.is_empty());
+        for channel in remote {
+            if let Ok(count) = Box::pin(channel.deliver(msg.clone(), 0, timeout)).await {
+                reached += count;
+            }
         }
+        Ok(reached)
     }
 
     /// Waits for `n` subscribers: `Some(true)` when they are there,
@@ -131,10 +147,15 @@ impl Channel {
     /// A message arriving from a channel this one subscribes to: the
     /// recipients it reached, or `None` if this channel is closed.
     fn forward(&self, msg: Msg) -> Option<usize> {
+        if let Some((hook, to)) = self.remote() {
+            // A channel on another node: sent on, counted as one (its own
+            // recipients are counted only by `deliver`, which asks).
+            return hook.channel_send(to, msg).ok().map(|()| 1);
+        }
         let (transform, subscribers) = self.snapshot()?;
         Some(
             match transform::apply(self.name(), transform.as_ref(), msg) {
-                Some(msg) => self.fan_out(subscribers, &msg),
+                Some(msg) => self.fan_out(subscribers, &msg, true),
                 None => 0,
             },
         )
@@ -142,12 +163,17 @@ impl Channel {
 
     /// Gives `msg` to each subscriber; unsubscribes the gone ones. Returns
     /// the number of tasks reached. O(subscribers), gone ones included.
-    fn fan_out(&self, subscribers: Snapshot, msg: &Msg) -> usize {
+    /// Sends `msg` to every subscriber; with `remote_channels` false, skips
+    /// the channels on other nodes (the caller delivers to them itself).
+    fn fan_out(&self, subscribers: Snapshot, msg: &Msg, remote_channels: bool) -> usize {
         let mut reached = 0;
         let mut gone = Vec::new();
         for subscriber in subscribers.iter() {
             let delivered = match subscriber {
                 Subscriber::Task(task) => task.send(msg.clone()).ok().map(|()| 1),
+                Subscriber::Channel(channel) if !remote_channels && channel.inner.remote.is_some() => {
+                    Some(0)
+                }
                 Subscriber::Channel(channel) => channel.forward(msg.clone()),
             };
             match delivered {

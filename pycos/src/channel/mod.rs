@@ -31,7 +31,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use error::{ChannelError, SendError, SubscribeError, UnsubscribeError};
 pub use subscribe::Subscriber;
-pub(crate) use table::{find_by_id, release_all};
+pub(crate) use table::{find_by_id, find_registered, release_all};
 
 use crate::runtime::Shared;
 use crate::sync::waiters::{Waiters, wake_all};

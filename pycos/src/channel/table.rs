@@ -43,6 +43,12 @@ pub(super) fn find(name: &str) -> Option<Channel> {
     Some(Channel { inner })
 }
 
+/// The channel registered as `name` on `sched` (for peers locating it).
+pub(crate) fn find_registered(sched: &Arc<Shared>, name: &str) -> Option<Channel> {
+    let inner = sched.registry.channel(name)?;
+    Some(Channel { inner })
+}
+
 /// The open channel with `id` on `sched` (for peers naming it by id).
 pub(crate) fn find_by_id(sched: &Arc<Shared>, id: crate::ChannelId) -> Option<Channel> {
     let inner = sched.registry.channel_by_id(id)?;

@@ -59,3 +59,8 @@ impl Channel {
 pub fn resolve_channel(sched: &Pycos, id: ChannelId) -> Option<Channel> {
     crate::channel::find_by_id(&sched.shared, id)
 }
+
+/// The channel registered as `name` on `sched` (for peers locating it).
+pub fn find_channel(sched: &Pycos, name: &str) -> Option<Channel> {
+    crate::channel::find_registered(&sched.shared, name)
+}

@@ -43,7 +43,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use channel::{RemoteChannel, UnknownChannel, resolve_channel};
+pub use channel::{RemoteChannel, UnknownChannel, find_channel, resolve_channel};
 pub(crate) use task::unexport;
 pub use task::{RemoteTask, UnknownTask, ended, export, resolve};
 

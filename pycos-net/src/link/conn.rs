@@ -1,0 +1,255 @@
+//! One connection: its handshake, then a reader (the calling task) and a
+//! writer task until either side ends it.
+
+use std::net::Shutdown;
+use std::sync::Arc;
+use std::time::Duration;
+
+use pycos::prelude::*;
+
+use crate::Location;
+use crate::handshake::{Handshake, HandshakeConfig, Role, Step};
+use crate::node::peer::{LinkState, Peer};
+use crate::node::serve::Serve;
+use crate::node::state::NodeState;
+use crate::wire::{FrameKind, FrameReader};
+
+use super::outbox::Reassembly;
+
+/// The largest frame a peer may send before it is authenticated.
+const HANDSHAKE_MAX_FRAME: usize = 4096;
+
+/// How long the whole handshake may take (a slow peer cannot hold a
+/// connection open without proving itself).
+fn handshake_limit(node: &NodeState) -> Duration {
+    node.msg_timeout().min(Duration::from_secs(5))
+}
+
+/// Bytes asked of the socket per read.
+const READ_CHUNK: usize = 64 << 10;
+
+/// Runs a new connection to its end. `expected` is the peer dialed (none
+/// for an accepted connection). `Ok` once a link was up, `Err` with why it
+/// never came up.
+pub(crate) async fn run(
+    node: Arc<NodeState>,
+    sock: AsyncSocket,
+    role: Role,
+    expected: Option<Arc<Peer>>,
+) -> Result<(), String> {
+    if let Err(err) = sock.set_nodelay(true) {
+        tracing::debug!(%err, "TCP_NODELAY not set");
+    }
+    let sock = Arc::new(sock);
+    let mut reader = FrameReader::new(HANDSHAKE_MAX_FRAME);
+    let mut buf = vec![0; READ_CHUNK];
+    let mut held = 0; // bytes of `buf` read but not yet taken by `reader`
+    let hello = handshake(&node, &sock, role, &mut reader, &mut buf, &mut held)
+        .timeout(handshake_limit(&node))
+        .await
+        .ok_or_else(|| "the handshake took too long".to_owned())??;
+    let peer = match expected {
+        Some(peer) => peer,
+        None => {
+            let peer = node.peer_at(hello.location);
+            if node.ignore_peers.load(std::sync::atomic::Ordering::Relaxed)
+                && !peer.lock().explicit
+            {
+                return Err(format!("{} ignored: peers are ignored", hello.location));
+            }
+            node.revive(&peer);
+            peer
+        }
+    };
+    let conn = node.next_conn();
+    if !node.link_up(
+        &peer,
+        conn,
+        role == Role::Dialer,
+        &hello.name,
+        hello.incarnation,
+    ) {
+        tracing::debug!(peer = %peer.location, "duplicate link dropped");
+        return Ok(());
+    }
+    reader.set_max_frame(node.cfg.max_frame);
+    node.sched.spawn(write(node.clone(), peer.clone(), conn, sock.clone()));
+    let why = read(&node, &peer, &sock, reader, buf, held).await;
+    let _ = sock.shutdown(Shutdown::Both);
+    if node.link_down(&peer, conn, &why) && role == Role::Listener {
+        // Dialers retry in their own loop; a listener starts one.
+        super::dial::start(&node, peer);
+    }
+    Ok(())
+}
+
+/// What the handshake tells of the peer.
+struct Hello {
+    name: String,
+    incarnation: u64,
+    location: Location,
+}
+
+async fn handshake(
+    node: &NodeState,
+    sock: &AsyncSocket,
+    role: Role,
+    reader: &mut FrameReader,
+    buf: &mut [u8],
+    held: &mut usize,
+) -> Result<Hello, String> {
+    let cfg = HandshakeConfig {
+        name: node.name.clone(),
+        incarnation: node.incarnation,
+        location: node.location,
+        secret: node.cfg.secret.clone(),
+        tls_exporter: None,
+    };
+    let (mut machine, hello) =
+        Handshake::new(role, &cfg).map_err(|err| format!("handshake: {err}"))?;
+    sock.sendall(&hello).await.map_err(|err| format!("handshake: {err}"))?;
+    loop {
+        while let Some(frame) = next_frame(reader, buf, held)? {
+            let step = machine.on_frame(frame.kind(), frame.body());
+            match step {
+                Ok(Step::Wait) => {}
+                Ok(Step::Send(bytes)) => {
+                    sock.sendall(&bytes).await.map_err(|err| format!("handshake: {err}"))?;
+                }
+                Ok(Step::Done { peer, send }) => {
+                    if let Some(bytes) = send {
+                        sock.sendall(&bytes).await.map_err(|err| format!("handshake: {err}"))?;
+                    }
+                    return Ok(Hello {
+                        name: peer.name,
+                        incarnation: peer.incarnation,
+                        location: peer.location,
+                    });
+                }
+                Err(err) => {
+                    if let Some(refusal) = err.refusal_frame() {
+                        let _ = sock.sendall(&refusal).await;
+                    }
+                    tracing::warn!(%err, "handshake failed");
+                    return Err(format!("handshake: {err}"));
+                }
+            }
+        }
+        let n = sock
+            .recv_into(&mut buf[*held..])
+            .await
+            .map_err(|err| format!("handshake: {err}"))?;
+        if n == 0 {
+            return Err("handshake: the peer closed the connection".to_owned());
+        }
+        *held += n;
+    }
+}
+
+/// Feeds held bytes to `reader` and returns its next frame, if whole.
+fn next_frame(
+    reader: &mut FrameReader,
+    buf: &mut [u8],
+    held: &mut usize,
+) -> Result<Option<crate::wire::Frame>, String> {
+    loop {
+        match reader.next_frame() {
+            Ok(Some(frame)) => return Ok(Some(frame)),
+            Ok(None) if *held == 0 => return Ok(None),
+            Ok(None) => {
+                let used = reader.push(&buf[..*held]);
+                buf.copy_within(used..*held, 0);
+                *held -= used;
+                if used == 0 {
+                    return Ok(None);
+                }
+            }
+            Err(err) => return Err(format!("bad frame: {err}")),
+        }
+    }
+}
+
+/// Reads frames until the connection ends; returns why it ended.
+async fn read(
+    node: &Arc<NodeState>,
+    peer: &Arc<Peer>,
+    sock: &AsyncSocket,
+    mut reader: FrameReader,
+    mut buf: Vec<u8>,
+    mut held: usize,
+) -> String {
+    let serve = Serve::new(node.clone(), peer.clone());
+    let mut bulk = Reassembly::new(node.cfg.max_frame);
+    let silence = node.msg_timeout();
+    loop {
+        loop {
+            match reader.next_frame() {
+                Ok(Some(frame)) => {
+                    if frame.kind() == FrameKind::Bulk {
+                        match bulk.push(frame.body()) {
+                            Ok(Some((kind, body))) => serve.frame(kind, &body),
+                            Ok(None) => {}
+                            Err(err) => tracing::warn!(peer = %peer.location, ?err, "bad bulk chunk dropped"),
+                        }
+                    } else if frame.kind() == FrameKind::Close {
+                        return format!("the peer closed the link: {}", String::from_utf8_lossy(frame.body()));
+                    } else {
+                        serve.frame(frame.kind(), frame.body());
+                    }
+                }
+                Ok(None) if held == 0 => break,
+                Ok(None) => {
+                    let used = reader.push(&buf[..held]);
+                    buf.copy_within(used..held, 0);
+                    held -= used;
+                }
+                // The reader stepped over the bad frame: the link goes on.
+                Err(err) => tracing::warn!(peer = %peer.location, %err, "bad frame skipped"),
+            }
+        }
+        if !is_live(peer) {
+            // Replaced by a newer link (or closed): stop reading once idle.
+            return "replaced".to_owned();
+        }
+        match sock.recv_into(&mut buf[held..]).timeout(silence).await {
+            None => return format!("no word for {silence:?}"),
+            Some(Ok(0)) => return "the peer closed the connection".to_owned(),
+            Some(Ok(n)) => held += n,
+            Some(Err(err)) => return format!("read failed: {err}"),
+        }
+    }
+}
+
+fn is_live(peer: &Peer) -> bool {
+    matches!(peer.lock().state, LinkState::Up { .. })
+}
+
+/// Whether `conn` is the peer's live connection.
+fn is_current(peer: &Peer, conn: u64) -> bool {
+    matches!(peer.lock().state, LinkState::Up { conn: live, .. } if live == conn)
+}
+
+#[task]
+fn write(node: Arc<NodeState>, peer: Arc<Peer>, conn: u64, sock: Arc<AsyncSocket>, task: TaskCtx) {
+    task.set_daemon(true);
+    let tick = node.cfg.tick_interval();
+    let mut batch = Vec::new();
+    loop {
+        if !is_current(&peer, conn) {
+            return;
+        }
+        peer.lock().outbox.take(&mut batch);
+        if batch.is_empty() {
+            if peer.writer.wait().timeout(tick).await.is_none() {
+                let _ = peer.lock().outbox.push(None, FrameKind::Tick, &[]);
+            }
+            continue;
+        }
+        if let Err(err) = sock.sendall(&batch).await {
+            tracing::debug!(peer = %peer.location, %err, "write failed");
+            let _ = sock.shutdown(Shutdown::Both);
+            return;
+        }
+        batch.clear();
+    }
+}

@@ -1,0 +1,65 @@
+//! A wake-up flag for one waiting task, set from any thread.
+//!
+//! The writer of a link waits on it for frames to send; whoever queues a
+//! frame (a task on any scheduler, or a thread) sets it. Setting is one
+//! atomic swap when the writer is busy, so queuing a frame costs no wake-up
+//! while the writer is still writing the last batch: that is when frames
+//! coalesce.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll, Waker};
+
+/// One waiter, any number of notifiers.
+#[derive(Debug, Default)]
+pub(crate) struct Notify {
+    set: AtomicBool,
+    waker: Mutex<Option<Waker>>,
+}
+
+impl Notify {
+    /// Sets the flag and wakes the waiter if it sleeps.
+    pub(crate) fn notify(&self) {
+        if !self.set.swap(true, Ordering::AcqRel)
+            && let Some(waker) = pycos_lock(&self.waker).take()
+        {
+            waker.wake();
+        }
+    }
+
+    /// Waits until the flag is set, and clears it.
+    pub(crate) fn wait(&self) -> Wait<'_> {
+        Wait { notify: self }
+    }
+}
+
+fn pycos_lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The future of [`Notify::wait`].
+#[derive(Debug)]
+pub(crate) struct Wait<'a> {
+    notify: &'a Notify,
+}
+
+impl Future for Wait<'_> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let notify = self.notify;
+        if notify.set.swap(false, Ordering::AcqRel) {
+            return Poll::Ready(());
+        }
+        *pycos_lock(&notify.waker) = Some(cx.waker().clone());
+        // Set between the first check and storing the waker: the notifier
+        // found no waker to wake, so look again.
+        if notify.set.swap(false, Ordering::AcqRel) {
+            pycos_lock(&notify.waker).take();
+            return Poll::Ready(());
+        }
+        Poll::Pending
+    }
+}

@@ -1,0 +1,386 @@
+//! [`Node`]: this process as a member of a pycos network.
+//!
+//! One call at the start of `main` makes a program networked:
+//! [`Node::builder`]`()…`[`start`](NodeBuilder::start)`()`. From then on
+//! the tasks of the node's scheduler can [`Task::locate`](pycos::Task::locate)
+//! tasks and [`Channel::locate`](pycos::Channel::locate) channels that other
+//! nodes registered, and every operation on such a handle (send, deliver,
+//! monitor, throw, terminate, subscribe, …) reaches its node. Handles
+//! travel inside messages and keep working wherever they arrive.
+//!
+//! The parts:
+//! - `config`: [`NodeBuilder`], pycos' options and defaults;
+//! - `state`: the peers, their links' states and the status watchers;
+//! - `hook`: the core's seam — each remote operation becomes a frame;
+//! - `serve`: each frame from a peer becomes a local operation;
+//! - `locate`: asking the peers for a name;
+//! - `requests`: answers matched to requests by id, deadlines.
+//!
+//! The links themselves (connections, handshake, writer and reader) are in
+//! `crate::link`.
+
+mod config;
+mod hook;
+mod locate;
+pub(crate) mod peer;
+mod requests;
+pub(crate) mod serve;
+pub(crate) mod state;
+mod status;
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use pycos::{AsyncSocket, Channel, Pycos, Task, WaitExt};
+
+pub use config::{DEFAULT_PORT, NodeBuilder};
+pub use status::{PeerState, PeerStatus};
+
+use crate::Location;
+use locate::Wanted;
+use peer::LinkState;
+use state::NodeState;
+
+/// The one node of this process. Cheap to clone; every clone is the same
+/// node.
+#[derive(Clone)]
+pub struct Node {
+    state: Arc<NodeState>,
+}
+
+impl fmt::Debug for Node {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Node")
+            .field("name", &self.state.name)
+            .field("location", &self.state.location)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The node of this process, once started.
+static NODE: Mutex<Option<Node>> = Mutex::new(None);
+
+/// Why a node could not start.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum NodeError {
+    /// A node runs in this process already (ids are per process, so a
+    /// process is one node).
+    AlreadyStarted(Location),
+    /// The TCP port could not be bound.
+    Bind(SocketAddr, std::io::Error),
+    /// Two message types share a wire name.
+    Registry(pycos::message::DuplicateMessage),
+    /// Discovery could not start.
+    Discovery(std::io::Error),
+    /// The node's scheduler has a remote hook already.
+    Hook,
+}
+
+impl fmt::Display for NodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NodeError::AlreadyStarted(at) => write!(f, "a node runs in this process already, at {at}"),
+            NodeError::Bind(addr, err) => write!(f, "cannot listen on {addr}: {err}"),
+            NodeError::Registry(dup) => write!(f, "message types clash: {dup}"),
+            NodeError::Discovery(err) => write!(f, "discovery cannot start: {err}"),
+            NodeError::Hook => f.write_str("the scheduler is served by another node already"),
+        }
+    }
+}
+
+impl std::error::Error for NodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            NodeError::Bind(_, err) | NodeError::Discovery(err) => Some(err),
+            NodeError::Registry(dup) => Some(dup),
+            _ => None,
+        }
+    }
+}
+
+/// Why [`Node::peer`] could not link to a peer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeerError {
+    location: Location,
+    why: String,
+}
+
+impl PeerError {
+    /// The peer's location.
+    pub fn location(&self) -> Location {
+        self.location
+    }
+}
+
+impl fmt::Display for PeerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot link to {}: {}", self.location, self.why)
+    }
+}
+
+impl std::error::Error for PeerError {}
+
+impl Node {
+    /// A builder with pycos' defaults.
+    pub fn builder() -> NodeBuilder {
+        NodeBuilder::default()
+    }
+
+    /// The node of this process, if one was started.
+    pub fn current() -> Option<Node> {
+        NODE.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    fn start(cfg: NodeBuilder) -> Result<Node, NodeError> {
+        let mut slot = NODE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(node) = slot.as_ref() {
+            return Err(NodeError::AlreadyStarted(node.location()));
+        }
+        crate::messages::register_builtins();
+        pycos::message::check_registry().map_err(NodeError::Registry)?;
+        let sched = cfg.scheduler.clone().unwrap_or_else(Pycos::instance);
+        let listener = listen(&cfg)?;
+        let bound = listener
+            .local_addr()
+            .map_err(|err| NodeError::Bind(SocketAddr::new(cfg.host, cfg.tcp_port), err))?;
+        let location = Location::new(advertised_ip(&cfg, bound.ip()), bound.port());
+        let name = cfg.name.clone().unwrap_or_else(NodeBuilder::default_name);
+        let state = Arc::new(NodeState::new(cfg, name, location, sched.clone()));
+        let hook = Arc::new(hook::NodeHook { node: state.clone() });
+        pycos::remote::install(&sched, hook).map_err(|_| NodeError::Hook)?;
+        crate::link::accept::start(&state, listener);
+        crate::discovery_glue::start(&state).map_err(NodeError::Discovery)?;
+        tracing::info!(name = %state.name, %location, "node started");
+        let node = Node { state };
+        *slot = Some(node.clone());
+        Ok(node)
+    }
+
+    /// Where peers reach this node.
+    pub fn location(&self) -> Location {
+        self.state.location
+    }
+
+    /// The node's name.
+    pub fn name(&self) -> &str {
+        &self.state.name
+    }
+
+    /// The scheduler whose tasks this node serves.
+    pub fn scheduler(&self) -> &Pycos {
+        &self.state.sched
+    }
+
+    /// Links to the node at `location` and waits until it is online (or
+    /// the message timeout passes). A peer added so stays a peer even when
+    /// [`ignore_peers`](Self::ignore_peers) is on.
+    ///
+    /// # Errors
+    ///
+    /// [`PeerError`] with why: refused (wrong secret, version or codec),
+    /// unreachable, or no answer in time.
+    pub async fn peer(&self, location: Location) -> Result<(), PeerError> {
+        let peer = self.state.peer_at(location);
+        {
+            peer.lock().explicit = true;
+        }
+        self.state.revive(&peer);
+        self.state.ensure_link(&peer);
+        let up = WaitUp { peer: peer.clone() }
+            .timeout(self.state.msg_timeout())
+            .await;
+        match up {
+            Some(true) => Ok(()),
+            Some(false) => Err(PeerError {
+                location,
+                why: peer.lock().last_error.clone().unwrap_or_else(|| "offline".to_owned()),
+            }),
+            None => Err(PeerError {
+                location,
+                why: peer
+                    .lock()
+                    .last_error
+                    .clone()
+                    .unwrap_or_else(|| "no answer in time".to_owned()),
+            }),
+        }
+    }
+
+    /// The peers online now.
+    pub fn peers(&self) -> Vec<Location> {
+        let mut online: Vec<Location> = self
+            .state
+            .all_peers()
+            .into_iter()
+            .filter(|peer| peer.is_up())
+            .map(|peer| peer.location)
+            .collect();
+        online.sort();
+        online
+    }
+
+    /// Closes the link to `location` in order: the peer hears why and does
+    /// not reconnect; requests waiting on it fail as unreachable. A later
+    /// [`peer`](Self::peer) links again.
+    pub fn close_peer(&self, location: Location) {
+        let Some(peer) = self.state.peer(&location.to_string()) else {
+            return;
+        };
+        let _ = peer
+            .lock()
+            .outbox
+            .push(None, crate::wire::FrameKind::Close, b"closed by its peer");
+        peer.writer.notify();
+        self.state.go_offline(&peer, "closed");
+    }
+
+    /// The location of the peer named `name`: a peer online now, or one
+    /// that comes online (after a discovery ping) within `timeout`.
+    pub async fn locate_peer(&self, name: &str, timeout: impl Into<Duration>) -> Option<Location> {
+        let find = || {
+            self.state
+                .all_peers()
+                .into_iter()
+                .find(|peer| peer.is_up() && peer.lock().name == name)
+                .map(|peer| peer.location)
+        };
+        if let Some(found) = find() {
+            return Some(found);
+        }
+        self.discover_peers();
+        PeerChange { node: &self.state, test: find }
+            .timeout(timeout.into())
+            .await
+            .flatten()
+    }
+
+    /// Makes `task` receive a [`PeerStatus`] for every peer online now,
+    /// then one each time a peer comes online or goes offline.
+    pub fn peer_status(&self, task: &Task) {
+        self.state.watch_peers(task.clone());
+    }
+
+    /// Sends a discovery ping now (nothing when discovery is off).
+    pub fn discover_peers(&self) {
+        crate::discovery_glue::ping(&self.state);
+    }
+
+    /// With `true`, peers that find this node (by discovery or by linking
+    /// to it) are refused; peers added with [`peer`](Self::peer) stay.
+    pub fn ignore_peers(&self, ignore: bool) {
+        self.state.ignore_peers.store(ignore, Ordering::Relaxed);
+    }
+
+    /// `Task::locate` with a time limit, and optionally at one peer (linked
+    /// to first if needed). `None` if no peer had it in time.
+    pub async fn locate_task(
+        &self,
+        name: &str,
+        at: Option<Location>,
+        timeout: impl Into<Duration>,
+    ) -> Option<Task> {
+        if at.is_none()
+            && let Some(local) = self.state.sched.locate(name)
+        {
+            return Some(local);
+        }
+        locate::find(&self.state, Wanted::Task(name.to_owned()), at, timeout.into())
+            .await
+            .and_then(locate::Found::into_task)
+    }
+
+    /// `Channel::locate` with a time limit, optionally at one peer.
+    pub async fn locate_channel(
+        &self,
+        name: &str,
+        at: Option<Location>,
+        timeout: impl Into<Duration>,
+    ) -> Option<Channel> {
+        if at.is_none()
+            && let Some(local) = pycos::remote::find_channel(&self.state.sched, name)
+        {
+            return Some(local);
+        }
+        locate::find(&self.state, Wanted::Channel(name.to_owned()), at, timeout.into())
+            .await
+            .and_then(locate::Found::into_channel)
+    }
+}
+
+/// Waits until a peer's link is up (`true`) or it went Offline (`false`).
+struct WaitUp {
+    peer: Arc<peer::Peer>,
+}
+
+impl std::future::Future for WaitUp {
+    type Output = bool;
+
+    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<bool> {
+        let mut inner = self.peer.lock();
+        match inner.state {
+            LinkState::Up { .. } => std::task::Poll::Ready(true),
+            LinkState::Offline => std::task::Poll::Ready(false),
+            _ => {
+                inner.up_waiters.push(cx.waker().clone());
+                std::task::Poll::Pending
+            }
+        }
+    }
+}
+
+/// Waits for a change of the peer set after which `test` finds something.
+struct PeerChange<'a, F> {
+    node: &'a NodeState,
+    test: F,
+}
+
+impl<F: Fn() -> Option<Location> + Unpin> std::future::Future for PeerChange<'_, F> {
+    type Output = Option<Location>;
+
+    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        self.node.on_peer_change(cx.waker());
+        match (self.test)() {
+            Some(found) => std::task::Poll::Ready(Some(found)),
+            None => std::task::Poll::Pending,
+        }
+    }
+}
+
+/// Binds the listening socket: the configured port, or for the default
+/// port when taken an ephemeral one, as pycos does.
+fn listen(cfg: &NodeBuilder) -> Result<AsyncSocket, NodeError> {
+    let addr = SocketAddr::new(cfg.host, cfg.tcp_port);
+    match AsyncSocket::tcp_listener(addr) {
+        Ok(sock) => Ok(sock),
+        Err(err) if cfg.tcp_port == DEFAULT_PORT && err.kind() == std::io::ErrorKind::AddrInUse => {
+            tracing::info!(port = DEFAULT_PORT, "port taken: using an ephemeral port");
+            let any = SocketAddr::new(cfg.host, 0);
+            AsyncSocket::tcp_listener(any).map_err(|err| NodeError::Bind(any, err))
+        }
+        Err(err) => Err(NodeError::Bind(addr, err)),
+    }
+}
+
+/// The address peers are told: the configured one, the bound one, or for
+/// an unspecified bind the address of the interface the default route
+/// uses (a UDP `connect` picks it without sending a packet).
+fn advertised_ip(cfg: &NodeBuilder, bound: IpAddr) -> IpAddr {
+    if let Some(addr) = cfg.advertise {
+        return addr;
+    }
+    if !bound.is_unspecified() {
+        return bound;
+    }
+    let probe = || -> std::io::Result<IpAddr> {
+        let sock = UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 0))?;
+        sock.connect((Ipv4Addr::new(192, 0, 2, 1), 9))?; // TEST-NET-1: nothing is sent
+        Ok(sock.local_addr()?.ip())
+    };
+    probe().unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST))
+}

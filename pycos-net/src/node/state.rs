@@ -1,0 +1,323 @@
+//! The node's shared state: its peers and what it tells status watchers.
+//! Every part of the node (hook, links, serving) works through it.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use pycos::{Pycos, Task};
+
+use crate::Location;
+use crate::link::outbox::Target;
+use crate::proto::{ID_LEN, Op};
+use crate::wire::{EncodeError, FrameKind, encode_frame};
+
+use super::config::NodeBuilder;
+use super::peer::{LinkState, Peer, wake};
+use super::requests::{Failure, Reply};
+use super::status::{PeerState, PeerStatus};
+
+/// Everything the node's parts share.
+#[derive(Debug)]
+pub(crate) struct NodeState {
+    pub(crate) cfg: NodeBuilder,
+    pub(crate) name: String,
+    pub(crate) location: Location,
+    pub(crate) incarnation: u64,
+    /// Where the node's tasks run and whose tasks it serves.
+    pub(crate) sched: Pycos,
+    peers: Mutex<HashMap<Arc<str>, Arc<Peer>>>,
+    watchers: Mutex<Vec<Task>>,
+    next_request: AtomicU64,
+    next_conn: AtomicU64,
+    pub(crate) ignore_peers: AtomicBool,
+    pub(crate) closed: AtomicBool,
+    /// Wakers of `locate` calls waiting for a new peer to ask.
+    peer_waiters: Mutex<Vec<std::task::Waker>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl NodeState {
+    pub(crate) fn new(
+        cfg: NodeBuilder,
+        name: String,
+        location: Location,
+        sched: Pycos,
+    ) -> NodeState {
+        NodeState {
+            cfg,
+            name,
+            location,
+            incarnation: pycos::remote::incarnation(),
+            sched,
+            peers: Mutex::new(HashMap::new()),
+            watchers: Mutex::new(Vec::new()),
+            next_request: AtomicU64::new(1),
+            next_conn: AtomicU64::new(1),
+            ignore_peers: AtomicBool::new(false),
+            closed: AtomicBool::new(false),
+            peer_waiters: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub(crate) fn msg_timeout(&self) -> Duration {
+        self.cfg.msg_timeout
+    }
+
+    /// The peer a remote handle's location names, if known.
+    pub(crate) fn peer(&self, key: &str) -> Option<Arc<Peer>> {
+        lock(&self.peers).get(key).cloned()
+    }
+
+    /// The peer at `location`, added if new.
+    pub(crate) fn peer_at(&self, location: Location) -> Arc<Peer> {
+        let key: Arc<str> = location.to_string().into();
+        lock(&self.peers)
+            .entry(key)
+            .or_insert_with(|| Arc::new(Peer::new(location)))
+            .clone()
+    }
+
+    /// Every known peer.
+    pub(crate) fn all_peers(&self) -> Vec<Arc<Peer>> {
+        lock(&self.peers).values().cloned().collect()
+    }
+
+    pub(crate) fn next_conn(&self) -> u64 {
+        self.next_conn.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Queues one frame for `peer`, encoded in place, and makes sure a
+    /// link is (being) made.
+    pub(crate) fn post(
+        self: &Arc<Self>,
+        peer: &Arc<Peer>,
+        target: Option<Target>,
+        kind: FrameKind,
+        prefix: &[u8],
+        value: &(impl serde::Serialize + ?Sized),
+    ) -> Result<(), PostError> {
+        let state = {
+            let mut inner = peer.lock();
+            if inner.state == LinkState::Offline {
+                return Err(PostError::Offline);
+            }
+            let mut encoded = Ok(());
+            let pushed = inner.outbox.push_with(target, |out| {
+                encoded = encode_frame(kind, prefix, value, out);
+                // An encoding error leaves `out` as it was: nothing queued.
+                Ok(())
+            });
+            encoded.map_err(PostError::Encode)?;
+            pushed.map_err(|_| PostError::Offline)?;
+            inner.state
+        };
+        match state {
+            LinkState::Up { .. } => peer.writer.notify(),
+            _ => self.ensure_link(peer),
+        }
+        Ok(())
+    }
+
+    /// Sends `op` to `peer`; `reply` gets the answer, or the failure when
+    /// the peer goes Offline first. Returns the request's id (so a caller
+    /// that gives up can [`forget`](Self::forget) it).
+    pub(crate) fn request(
+        self: &Arc<Self>,
+        peer: &Arc<Peer>,
+        target: Option<Target>,
+        op: &Op,
+        reply: Reply,
+    ) -> u64 {
+        let id = self.next_request.fetch_add(1, Ordering::Relaxed);
+        peer.lock().pending.insert(id, reply);
+        let prefix: [u8; ID_LEN] = id.to_be_bytes();
+        if let Err(err) = self.post(peer, target, FrameKind::Request, &prefix, op) {
+            let reply = peer.lock().pending.remove(&id);
+            if let Some(reply) = reply {
+                reply.answer(Err(err.into_failure(peer)));
+            }
+        }
+        id
+    }
+
+    /// Drops a request's callback without calling it (its caller gave up:
+    /// a late reply then finds nothing and is dropped).
+    pub(crate) fn forget(&self, peer: &Peer, id: u64) {
+        let reply = peer.lock().pending.remove(&id);
+        if let Some(reply) = reply {
+            reply.discard();
+        }
+    }
+
+    /// Starts connecting to `peer` unless a link is up or being made.
+    pub(crate) fn ensure_link(self: &Arc<Self>, peer: &Arc<Peer>) {
+        {
+            let mut inner = peer.lock();
+            if inner.state != LinkState::Idle {
+                return;
+            }
+            inner.state = LinkState::Connecting;
+        }
+        crate::link::dial::start(self, peer.clone());
+    }
+
+    /// A link to `peer` passed the handshake. Returns whether it is the
+    /// one to keep (of two simultaneous connects, the one dialed by the
+    /// node with the lower incarnation wins on both sides).
+    pub(crate) fn link_up(
+        self: &Arc<Self>,
+        peer: &Arc<Peer>,
+        conn: u64,
+        dialed_by_us: bool,
+        name: &str,
+        incarnation: u64,
+    ) -> bool {
+        let (restarted, was_online) = {
+            let mut inner = peer.lock();
+            if let LinkState::Up {
+                dialed_by_us: existing_ours,
+                ..
+            } = inner.state
+                && inner.incarnation == Some(incarnation)
+            {
+                let winner_ours = self.incarnation < incarnation;
+                if existing_ours == winner_ours && dialed_by_us != winner_ours {
+                    return false; // the live link is the one both keep
+                }
+            }
+            let restarted = inner.incarnation.is_some_and(|old| old != incarnation);
+            let was_online = matches!(inner.state, LinkState::Up { .. });
+            inner.incarnation = Some(incarnation);
+            inner.name = name.to_owned();
+            inner.state = LinkState::Up { conn, dialed_by_us };
+            inner.failures = 0;
+            inner.last_error = None;
+            wake(std::mem::take(&mut inner.up_waiters));
+            (restarted, was_online)
+        };
+        if restarted {
+            tracing::info!(peer = %peer.location, "peer restarted: its old tasks are gone");
+            self.fail_requests(peer, "the peer restarted");
+        }
+        peer.writer.notify();
+        if !was_online || restarted {
+            tracing::info!(peer = %peer.location, name, "peer online");
+            self.tell_watchers(peer, PeerState::Online);
+            self.wake_peer_waiters();
+        }
+        true
+    }
+
+    /// The connection `conn` of `peer` ended. Returns whether to reconnect
+    /// (it was the live one and work may follow).
+    pub(crate) fn link_down(self: &Arc<Self>, peer: &Arc<Peer>, conn: u64, why: &str) -> bool {
+        let mut inner = peer.lock();
+        match inner.state {
+            LinkState::Up { conn: live, .. } if live == conn => {
+                tracing::debug!(peer = %peer.location, why, "link down");
+                inner.state = LinkState::Connecting;
+                inner.last_error = Some(why.to_owned());
+                !self.closed.load(Ordering::Relaxed)
+            }
+            _ => false,
+        }
+    }
+
+    /// Gives `peer` up: every waiting request fails as unreachable, every
+    /// watched task there reports so, and status watchers hear Offline.
+    pub(crate) fn go_offline(self: &Arc<Self>, peer: &Arc<Peer>, why: &str) {
+        let (failed, was_known) = {
+            let mut inner = peer.lock();
+            if inner.state == LinkState::Offline {
+                return;
+            }
+            let was_known = inner.incarnation.is_some();
+            inner.state = LinkState::Offline;
+            inner.last_error = Some(why.to_owned());
+            (inner.fail_all(why), was_known)
+        };
+        tracing::info!(peer = %peer.location, why, "peer offline");
+        for (reply, failure) in failed {
+            reply.answer(Err(failure));
+        }
+        if was_known {
+            self.tell_watchers(peer, PeerState::Offline);
+        }
+        self.wake_peer_waiters();
+    }
+
+    /// Makes an Offline (or closed) peer connectable again.
+    pub(crate) fn revive(&self, peer: &Peer) {
+        let mut inner = peer.lock();
+        if inner.state == LinkState::Offline {
+            inner.state = LinkState::Idle;
+            inner.failures = 0;
+        }
+    }
+
+    fn fail_requests(&self, peer: &Peer, why: &str) {
+        let failed: Vec<_> = {
+            let mut inner = peer.lock();
+            inner.pending.drain().map(|(_, reply)| reply).collect()
+        };
+        for reply in failed {
+            reply.answer(Err(Failure::Unreachable(format!("{}: {why}", peer.location))));
+        }
+    }
+
+    /// Adds a status watcher, telling it at once of every peer online.
+    pub(crate) fn watch_peers(&self, task: Task) {
+        for peer in self.all_peers() {
+            if peer.is_up() {
+                let _ = task.send(self.status_of(&peer, PeerState::Online));
+            }
+        }
+        lock(&self.watchers).push(task);
+    }
+
+    fn status_of(&self, peer: &Peer, state: PeerState) -> PeerStatus {
+        PeerStatus {
+            location: peer.location,
+            name: peer.lock().name.clone(),
+            status: state,
+        }
+    }
+
+    fn tell_watchers(&self, peer: &Peer, state: PeerState) {
+        let status = self.status_of(peer, state);
+        let mut watchers = lock(&self.watchers);
+        watchers.retain(|task| task.send(status.clone()).is_ok());
+    }
+
+    /// Registers a waker for the next change of the peer set.
+    pub(crate) fn on_peer_change(&self, waker: &std::task::Waker) {
+        lock(&self.peer_waiters).push(waker.clone());
+    }
+
+    pub(crate) fn wake_peer_waiters(&self) {
+        wake(std::mem::take(&mut *lock(&self.peer_waiters)));
+    }
+}
+
+/// Why a frame could not be queued.
+#[derive(Debug)]
+pub(crate) enum PostError {
+    /// The peer is Offline.
+    Offline,
+    /// The value could not be encoded (an unregistered message type).
+    Encode(EncodeError),
+}
+
+impl PostError {
+    pub(crate) fn into_failure(self, peer: &Peer) -> Failure {
+        match self {
+            PostError::Offline => Failure::Unreachable(format!("{} is offline", peer.location)),
+            PostError::Encode(err) => Failure::Unreachable(format!("not encodable: {err}")),
+        }
+    }
+}
