@@ -79,6 +79,10 @@
 //!   [`Task::hot_swap`] act at a task's interruption points (its top-level
 //!   awaits); [`.catch()`](WaitExt::catch) lets the task handle a throw or
 //!   decline a swap there.
+//! - **Across the wire.** A payload type with `#[derive(Message)]` (and
+//!   serde's derives) gets a stable wire name and a registration, so a
+//!   [`Msg`] holding one can be encoded with any serde format; handles
+//!   cross as references. See [`message`].
 //! - **Coordinating.** A [`Channel`] broadcasts to subscribed tasks and
 //!   channels; [`Lock`], [`RLock`], [`Condition`], [`Event`] and
 //!   [`Semaphore`] coordinate tasks across awaits;
