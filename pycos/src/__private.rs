@@ -12,6 +12,22 @@ use crate::{LocalTaskSpec, Msg, Pycos, Task, TaskCtx, TaskError, TaskSpec};
 mod main;
 pub mod report;
 
+pub use crate::message::{Entry as MessageEntry, MESSAGES};
+pub use linkme;
+
+/// What `#[derive(Message)]` needs of the type: serde both ways.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a pycos::Message: it must implement serde::Serialize and serde::Deserialize",
+    label = "not serializable",
+    note = "add `#[derive(serde::Serialize, serde::Deserialize)]` to the type (every field must be serializable too)"
+)]
+pub trait WireBounds: serde::Serialize + serde::de::DeserializeOwned {}
+
+impl<T: serde::Serialize + serde::de::DeserializeOwned> WireBounds for T {}
+
+/// Checks a derived message type (called by `#[derive(Message)]` output).
+pub fn assert_wire<T: WireBounds>() {}
+
 pub use main::{MainReturn, run_main};
 
 /// Builds the spec of a `#[task]` function.

@@ -79,6 +79,10 @@
 //!   [`Task::hot_swap`] act at a task's interruption points (its top-level
 //!   awaits); [`.catch()`](WaitExt::catch) lets the task handle a throw or
 //!   decline a swap there.
+//! - **Across the wire.** A payload type with `#[derive(Message)]` (and
+//!   serde's derives) gets a stable wire name and a registration, so a
+//!   [`Msg`] holding one can be encoded with any serde format; handles
+//!   cross as references. See [`message`].
 //! - **Coordinating.** A [`Channel`] broadcasts to subscribed tasks and
 //!   channels; [`Lock`], [`RLock`], [`Condition`], [`Event`] and
 //!   [`Semaphore`] coordinate tasks across awaits;
@@ -126,6 +130,7 @@ mod categorize;
 pub mod channel;
 mod id;
 pub mod io;
+pub mod message;
 mod msg;
 mod panic;
 pub mod pool;
@@ -143,9 +148,11 @@ pub use categorize::{CategorizeMessages, CategorizerId};
 pub use channel::{Channel, Subscriber};
 pub use id::{ChannelId, TaskId};
 pub use io::{AsyncFile, AsyncPipe, AsyncSocket};
+/// The trait and its derive share one name, as serde's do.
+pub use message::Message;
 pub use msg::Msg;
 pub use pool::AsyncThreadPool;
-pub use pycos_macros::{main, task, test};
+pub use pycos_macros::{Message, main, task, test};
 pub use runtime::{AtexitId, Builder, Pycos, SchedulerError};
 pub use sync::{Condition, Event, Lock, NotOwner, RLock, Semaphore};
 pub use task::{
@@ -175,6 +182,10 @@ mod markdown_doctests {
     /// `#[pycos::test]`.
     #[doc = include_str!("../../pycos-macros/src/docs/test.md")]
     pub struct TestMacro;
+
+    /// `#[derive(Message)]`.
+    #[doc = include_str!("../../pycos-macros/src/docs/message.md")]
+    pub struct MessageDerive;
 }
 
 #[cfg(test)]

@@ -133,6 +133,13 @@ impl Msg {
         }
     }
 
+    /// The `TypeId` of the payload (never of the `Arc` that holds it): what
+    /// the wire registry looks its encoder up by.
+    #[doc(hidden)]
+    pub fn payload_type_id(&self) -> TypeId {
+        Any::type_id(self.any())
+    }
+
     /// The Rust type name of the payload, for diagnostics.
     pub fn type_name(&self) -> &'static str {
         // Through the deref: `Arc<dyn Payload>` is itself a `Payload`.
@@ -185,6 +192,14 @@ mod tests {
         let back = msg.downcast::<String>().unwrap_err();
         assert_eq!(back.downcast_ref::<u8>(), Some(&5));
         assert_eq!(back.type_name(), "u8");
+    }
+
+    #[test]
+    fn payload_type_id_is_the_payload_s() {
+        use std::any::TypeId;
+        assert_eq!(Msg::new(5_u16).payload_type_id(), TypeId::of::<u16>());
+        assert_eq!(Msg::new(()).payload_type_id(), TypeId::of::<()>());
+        assert_eq!(Msg::new("x").payload_type_id(), TypeId::of::<&str>());
     }
 
     #[test]

@@ -6,6 +6,6 @@ pub use crate::{
     Subscriber,
 };
 pub use crate::{
-    Interrupt, IntoTimeout, LocalTaskSpec, MonitorStatus, Msg, Pycos, Task, TaskCtx, TaskError,
-    TaskSpec, WaitExt, task,
+    Interrupt, IntoTimeout, LocalTaskSpec, Message, MonitorStatus, Msg, Pycos, Task, TaskCtx,
+    TaskError, TaskSpec, WaitExt, task,
 };

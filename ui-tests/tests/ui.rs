@@ -61,3 +61,11 @@ fn lints() {
     let t = trybuild::TestCases::new();
     t.pass("tests/ui/pass/lints/*.rs");
 }
+
+/// `#[derive(Message)]`.
+#[test]
+fn message() {
+    let t = trybuild::TestCases::new();
+    t.pass("tests/ui/pass/message/*.rs");
+    t.compile_fail("tests/ui/fail/message/*.rs");
+}

@@ -15,7 +15,7 @@ use crate::{Task, TaskCtx};
 /// `From` conversions let `channel.subscribe(&task)`,
 /// `channel.subscribe(&other_channel)` and, in a task,
 /// `channel.subscribe(&task)` with its [`TaskCtx`] read naturally.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Subscriber {
     /// A task: it receives each message in its mailbox.
     Task(Task),

@@ -176,6 +176,12 @@ pub fn hook(sched: &Pycos) -> Option<Arc<dyn Hook>> {
     sched.shared.hook.get().cloned()
 }
 
+/// This node's incarnation: the first part of every id it makes, chosen
+/// once per process (see [`TaskId`](crate::TaskId)).
+pub fn incarnation() -> u64 {
+    crate::id::incarnation()
+}
+
 /// Whether `task` is a proxy of a task on another node.
 pub fn is_remote<R>(task: &Task<R>) -> bool {
     task.header.is_remote()

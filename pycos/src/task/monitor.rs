@@ -31,7 +31,7 @@ use crate::Msg;
 /// assert!(sched.spawn(watch()).value().unwrap());
 /// sched.finish().unwrap();
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct MonitorStatus {
     /// The task that ended.
     pub task: Task,

@@ -1,0 +1,8 @@
+use pycos::Message;
+
+struct Opaque;
+
+#[derive(Message)]
+struct Wrapper(Opaque);
+
+fn main() {}
