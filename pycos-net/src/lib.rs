@@ -53,6 +53,7 @@
 #![deny(unsafe_code)]
 
 mod error;
+pub mod handshake;
 mod location;
 pub mod wire;
 
