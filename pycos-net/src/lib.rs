@@ -52,6 +52,7 @@
 //! [codec]: wire::encode
 #![deny(unsafe_code)]
 
+pub mod discovery;
 mod error;
 pub mod handshake;
 mod location;
