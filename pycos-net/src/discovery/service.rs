@@ -283,3 +283,57 @@ async fn listen(
         (shared.on_found)(announce, from);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shared() -> Shared {
+        Shared {
+            incarnation: 1,
+            secret: None,
+            pong: Vec::new(),
+            on_found: Arc::new(|_, _| {}),
+            answered: Mutex::new(HashMap::new()),
+        }
+    }
+
+    #[test]
+    fn answers_each_sender_at_most_once_a_second() {
+        // Off a scheduler the clock reads 0: every call is "the same
+        // instant".
+        let shared = shared();
+        let a: SocketAddr = "10.0.0.1:5000".parse().unwrap();
+        let b: SocketAddr = "10.0.0.1:5001".parse().unwrap();
+        assert!(shared.may_answer(a));
+        assert!(!shared.may_answer(a));
+        assert!(shared.may_answer(b));
+    }
+
+    #[test]
+    fn remembers_a_bounded_number_of_senders() {
+        let shared = shared();
+        for port in 0..MAX_REMEMBERED as u16 {
+            assert!(shared.may_answer(SocketAddr::new(Ipv4Addr::LOCALHOST.into(), port)));
+        }
+        let newcomer = SocketAddr::new(Ipv4Addr::LOCALHOST.into(), u16::MAX);
+        assert!(!shared.may_answer(newcomer), "full within the second");
+        assert_eq!(shared.answered.lock().unwrap().len(), MAX_REMEMBERED);
+    }
+
+    #[test]
+    fn disabled_discovery_opens_nothing() {
+        let sched = Pycos::new();
+        let cfg = DiscoveryConfig {
+            enabled: false,
+            ..DiscoveryConfig::new(Announce {
+                kind: AnnounceKind::Ping,
+                incarnation: 1,
+                location: "127.0.0.1:9705".parse().unwrap(),
+                name: "off".into(),
+            })
+        };
+        assert!(start(&sched, cfg, Arc::new(|_, _| {})).unwrap().is_none());
+        sched.finish().unwrap();
+    }
+}
