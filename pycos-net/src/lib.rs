@@ -8,10 +8,15 @@
 //!   inside messages;
 //! - [`wire`]: the byte format between nodes: length-prefixed [frames]
 //!   with a kind byte, read incrementally under a size limit, and the one
-//!   [codec] that turns values into frame bodies and back.
+//!   [codec] that turns values into frame bodies and back;
+//! - [`handshake`]: the state machine that opens a link (protocol version,
+//!   codec, names, incarnations, and an HMAC proof of the shared secret
+//!   over the whole transcript), without sockets;
+//! - [`discovery`]: fixed-format UDP announcements and the service that
+//!   multicasts them on the chosen interfaces.
 //!
-//! Peers, the handshake, the registry and remote operations arrive with the
-//! rest of the networking issue and are built on these pieces.
+//! Peers, the registry and remote operations arrive with the rest of the
+//! networking issue and are built on these pieces.
 //!
 //! ```
 //! use pycos_net::Location;
@@ -52,8 +57,10 @@
 //! [codec]: wire::encode
 #![deny(unsafe_code)]
 
+pub mod discovery;
 mod discovery_glue;
 mod error;
+pub mod handshake;
 mod link;
 mod location;
 mod messages;

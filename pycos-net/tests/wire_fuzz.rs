@@ -15,10 +15,17 @@
 //!
 //! A failure prints the seed and the case number; rerunning with that seed
 //! replays the same inputs.
+//!
+//! A second test drives the fixed-format decoders the same way: the
+//! handshake's Hello, Auth and Close bodies (alone, and through two
+//! handshake machines whose frames are altered in flight: the side that
+//! receives an altered frame never completes) and the discovery datagram.
 
 use std::collections::HashMap;
 
 use pycos_net::Location;
+use pycos_net::discovery::{self, Announce, AnnounceKind, MAX_DATAGRAM};
+use pycos_net::handshake::{self, Handshake, HandshakeConfig, HandshakeError, Role, Step};
 use pycos_net::wire::{self, Frame, FrameKind, FrameReader};
 use serde::{Deserialize, Serialize};
 
@@ -227,6 +234,195 @@ fn random_and_mutated_input_never_panics_and_stays_bounded() {
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| one_case(&mut rng)));
         if result.is_err() {
             panic!("case {case} failed (PYCOS_FUZZ_SEED={seed})");
+        }
+    }
+}
+
+// ------------------------------------------- handshake and discovery bodies
+
+const SECRET: &[u8] = b"fuzz secret";
+
+/// Valid bodies to mutate, made once: Hello, Auth and Close bodies, and
+/// discovery datagrams with and without a tag.
+struct Samples {
+    hellos: Vec<Vec<u8>>,
+    closes: Vec<Vec<u8>>,
+    auths: Vec<Vec<u8>>,
+    datagrams: Vec<(Vec<u8>, Option<&'static [u8]>)>,
+}
+
+fn config(rng: &mut fastrand::Rng, incarnation: u64) -> HandshakeConfig {
+    HandshakeConfig {
+        name: "ñ".repeat(rng.usize(..=32)),
+        incarnation,
+        location: random_location(rng),
+        secret: rng.bool().then(|| SECRET.to_vec()),
+        tls_exporter: None,
+    }
+}
+
+fn body(frame_bytes: &[u8]) -> Vec<u8> {
+    frame_bytes[wire::HEADER_LEN..].to_vec()
+}
+
+fn samples(rng: &mut fastrand::Rng) -> Samples {
+    let (mut hellos, mut closes, mut auths, mut datagrams) = (vec![], vec![], vec![], vec![]);
+    for i in 0..8 {
+        let (mut a, hello_a) = Handshake::new(Role::Dialer, &config(rng, 2 * i + 1)).unwrap();
+        let (_, hello_b) = Handshake::new(Role::Listener, &config(rng, 2 * i + 2)).unwrap();
+        if let Ok(Step::Send(auth)) = a.on_frame(FrameKind::Hello, &body(&hello_b)) {
+            auths.push(body(&auth));
+        }
+        hellos.push(body(&hello_a));
+        let announce = Announce {
+            kind: if rng.bool() {
+                AnnounceKind::Ping
+            } else {
+                AnnounceKind::Pong
+            },
+            incarnation: rng.u64(..),
+            location: random_location(rng),
+            name: "n".repeat(rng.usize(..=64)),
+        };
+        let secret = rng.bool().then_some(SECRET);
+        datagrams.push((discovery::encode(&announce, secret).unwrap(), secret));
+    }
+    for err in [
+        HandshakeError::Version { ours: 1, theirs: 9 },
+        HandshakeError::Codec {
+            ours: wire::Codec::ACTIVE.name(),
+            theirs: "x".into(),
+        },
+        HandshakeError::Secret,
+        HandshakeError::BadMagic,
+        HandshakeError::Malformed("fuzz"),
+        HandshakeError::Unexpected(FrameKind::Tick),
+        HandshakeError::SelfConnect,
+    ] {
+        closes.push(body(&err.refusal_frame().unwrap()));
+    }
+    Samples {
+        hellos,
+        closes,
+        auths,
+        datagrams,
+    }
+}
+
+fn pick<'a, T>(rng: &mut fastrand::Rng, items: &'a [T]) -> &'a T {
+    &items[rng.usize(..items.len())]
+}
+
+fn decode_fixed(bytes: &[u8]) {
+    let _ = handshake::__fuzz::hello(bytes);
+    let _ = handshake::__fuzz::close(bytes);
+    let _ = discovery::decode(bytes, None);
+    if bytes.len() <= MAX_DATAGRAM {
+        let _ = discovery::decode(bytes, Some(SECRET));
+    }
+}
+
+/// Two machines with the same secret; `alter` picks the frame (0: the
+/// dialer's Hello, 1: the listener's Hello, 2: the dialer's Auth, 3: the
+/// listener's Auth) mutated in flight.
+fn altered_handshake(rng: &mut fastrand::Rng) {
+    let mut cfg = |incarnation| HandshakeConfig {
+        secret: Some(SECRET.to_vec()),
+        ..config(rng, incarnation)
+    };
+    let (cfg_a, cfg_b) = (cfg(1), cfg(2));
+    let (mut a, hello_a) = Handshake::new(Role::Dialer, &cfg_a).unwrap();
+    let (mut b, hello_b) = Handshake::new(Role::Listener, &cfg_b).unwrap();
+    let alter = rng.u8(..4);
+    let mut altered = false;
+    let mut deliver = |which: u8, bytes: Vec<u8>, to: &mut Handshake| {
+        let mut body = body(&bytes);
+        if which == alter {
+            let before = body.clone();
+            mutate(rng, &mut body);
+            altered = body != before;
+        }
+        let kind = FrameKind::from_byte(bytes[wire::LEN_PREFIX]).unwrap();
+        to.on_frame(kind, &body)
+    };
+    let auth_a = deliver(1, hello_b, &mut a);
+    let auth_b = deliver(0, hello_a, &mut b);
+    let (Ok(Step::Send(auth_a)), Ok(Step::Send(auth_b))) = (auth_a, auth_b) else {
+        return;
+    };
+    let done_b = matches!(deliver(2, auth_a, &mut b), Ok(Step::Done(_)));
+    let done_a = matches!(deliver(3, auth_b, &mut a), Ok(Step::Done(_)));
+    if altered {
+        match alter {
+            0 | 1 => assert!(!done_a && !done_b, "an altered hello completed"),
+            2 => assert!(!done_b, "an altered auth verified"),
+            _ => assert!(!done_a, "an altered auth verified"),
+        }
+    } else {
+        assert!(done_a && done_b, "an intact handshake failed");
+    }
+}
+
+fn one_fixed_case(rng: &mut fastrand::Rng, samples: &Samples) {
+    match rng.u8(..16) {
+        0..=2 => {
+            let bytes: Vec<u8> = (0..rng.usize(..160)).map(|_| rng.u8(..)).collect();
+            decode_fixed(&bytes);
+        }
+        3..=5 => {
+            let mut bytes = pick(rng, &samples.hellos).clone();
+            mutate(rng, &mut bytes);
+            decode_fixed(&bytes);
+        }
+        6..=7 => {
+            let mut bytes = pick(rng, &samples.closes).clone();
+            mutate(rng, &mut bytes);
+            decode_fixed(&bytes);
+        }
+        8..=11 => {
+            let (bytes, secret) = pick(rng, &samples.datagrams);
+            let mut bytes = bytes.clone();
+            mutate(rng, &mut bytes);
+            let decoded = discovery::decode(&bytes, *secret);
+            if *secret == Some(SECRET) && decoded.is_ok() {
+                // Only a mutation that left the bytes as they were (or
+                // one of the other valid samples) may verify.
+                assert!(
+                    samples.datagrams.iter().any(|(valid, _)| *valid == bytes),
+                    "an altered datagram verified"
+                );
+            }
+            decode_fixed(&bytes);
+        }
+        12 => {
+            let mut bytes = pick(rng, &samples.auths).clone();
+            mutate(rng, &mut bytes);
+            decode_fixed(&bytes);
+        }
+        _ => {
+            if rng.u8(..8) == 0 {
+                altered_handshake(rng);
+            } else {
+                let mut bytes = pick(rng, &samples.hellos).clone();
+                bytes.truncate(rng.usize(..=bytes.len()));
+                decode_fixed(&bytes);
+            }
+        }
+    }
+}
+
+#[test]
+fn handshake_and_discovery_decoders_never_panic() {
+    let cases = env_u64("PYCOS_FUZZ_CASES", DEFAULT_CASES);
+    let seed = env_u64("PYCOS_FUZZ_SEED", DEFAULT_SEED);
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let samples = samples(&mut rng);
+    for case in 0..cases {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            one_fixed_case(&mut rng, &samples)
+        }));
+        if result.is_err() {
+            panic!("fixed-format case {case} failed (PYCOS_FUZZ_SEED={seed})");
         }
     }
 }
