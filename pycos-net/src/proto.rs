@@ -61,7 +61,7 @@ pub(crate) enum Op {
 }
 
 /// The answer to one [`Op`].
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) enum Answer {
     /// The message is in the task's mailbox.
     Delivered,

@@ -112,14 +112,10 @@ async fn handshake(
         while let Some(frame) = next_frame(reader, buf, held)? {
             let step = machine.on_frame(frame.kind(), frame.body());
             match step {
-                Ok(Step::Wait) => {}
                 Ok(Step::Send(bytes)) => {
                     sock.sendall(&bytes).await.map_err(|err| format!("handshake: {err}"))?;
                 }
-                Ok(Step::Done { peer, send }) => {
-                    if let Some(bytes) = send {
-                        sock.sendall(&bytes).await.map_err(|err| format!("handshake: {err}"))?;
-                    }
+                Ok(Step::Done(peer)) => {
                     return Ok(Hello {
                         name: peer.name,
                         incarnation: peer.incarnation,
