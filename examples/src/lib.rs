@@ -3,4 +3,5 @@
 //! Run one with `cargo run -p pycos-examples --bin <name>`.
 
 pub mod console;
+pub mod net;
 pub mod sha1;

@@ -55,9 +55,15 @@ pub(crate) enum Op {
         timeout_ms: Option<u64>,
     },
     /// `Channel::subscribe`.
-    Subscribe { to: ChannelId, subscriber: Subscriber },
+    Subscribe {
+        to: ChannelId,
+        subscriber: Subscriber,
+    },
     /// `Channel::unsubscribe`.
-    Unsubscribe { to: ChannelId, subscriber: Subscriber },
+    Unsubscribe {
+        to: ChannelId,
+        subscriber: Subscriber,
+    },
 }
 
 /// The answer to one [`Op`].

@@ -52,8 +52,7 @@ pub(crate) async fn run(
         Some(peer) => peer,
         None => {
             let peer = node.peer_at(hello.location);
-            if node.ignore_peers.load(std::sync::atomic::Ordering::Relaxed)
-                && !peer.lock().explicit
+            if node.ignore_peers.load(std::sync::atomic::Ordering::Relaxed) && !peer.lock().explicit
             {
                 return Err(format!("{} ignored: peers are ignored", hello.location));
             }
@@ -73,7 +72,8 @@ pub(crate) async fn run(
         return Ok(());
     }
     reader.set_max_frame(node.cfg.max_frame);
-    node.sched.spawn(write(node.clone(), peer.clone(), conn, sock.clone()));
+    node.sched
+        .spawn(write(node.clone(), peer.clone(), conn, sock.clone()));
     let why = read(&node, &peer, &sock, reader, buf, held).await;
     let _ = sock.shutdown(Shutdown::Both);
     if node.link_down(&peer, conn, &why) && role == Role::Listener {
@@ -107,13 +107,17 @@ async fn handshake(
     };
     let (mut machine, hello) =
         Handshake::new(role, &cfg).map_err(|err| format!("handshake: {err}"))?;
-    sock.sendall(&hello).await.map_err(|err| format!("handshake: {err}"))?;
+    sock.sendall(&hello)
+        .await
+        .map_err(|err| format!("handshake: {err}"))?;
     loop {
         while let Some(frame) = next_frame(reader, buf, held)? {
             let step = machine.on_frame(frame.kind(), frame.body());
             match step {
                 Ok(Step::Send(bytes)) => {
-                    sock.sendall(&bytes).await.map_err(|err| format!("handshake: {err}"))?;
+                    sock.sendall(&bytes)
+                        .await
+                        .map_err(|err| format!("handshake: {err}"))?;
                 }
                 Ok(Step::Done(peer)) => {
                     return Ok(Hello {
@@ -185,10 +189,15 @@ async fn read(
                         match bulk.push(frame.body()) {
                             Ok(Some((kind, body))) => serve.frame(kind, &body),
                             Ok(None) => {}
-                            Err(err) => tracing::warn!(peer = %peer.location, ?err, "bad bulk chunk dropped"),
+                            Err(err) => {
+                                tracing::warn!(peer = %peer.location, ?err, "bad bulk chunk dropped")
+                            }
                         }
                     } else if frame.kind() == FrameKind::Close {
-                        return format!("the peer closed the link: {}", String::from_utf8_lossy(frame.body()));
+                        return format!(
+                            "the peer closed the link: {}",
+                            String::from_utf8_lossy(frame.body())
+                        );
                     } else {
                         serve.frame(frame.kind(), frame.body());
                     }

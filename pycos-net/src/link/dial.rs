@@ -47,7 +47,10 @@ fn dial(node: Arc<NodeState>, peer: Arc<Peer>, task: TaskCtx) {
                 };
                 tracing::debug!(peer = %peer.location, failures, %why, "connect failed");
                 if failures >= node.cfg.max_connection_errors {
-                    node.go_offline(&peer, &format!("{failures} connection attempts failed: {why}"));
+                    node.go_offline(
+                        &peer,
+                        &format!("{failures} connection attempts failed: {why}"),
+                    );
                     return;
                 }
                 task.sleep(backoff).await;
@@ -60,12 +63,9 @@ fn dial(node: Arc<NodeState>, peer: Arc<Peer>, task: TaskCtx) {
 /// One attempt: connect, handshake, run the link until it ends. `Ok` when
 /// a link ran (whatever ended it), `Err` with why it never came up.
 async fn connect(node: &Arc<NodeState>, peer: &Arc<Peer>) -> Result<(), String> {
-    let sock = AsyncSocket::create_connection(
-        peer.location.socket_addr(),
-        node.msg_timeout(),
-        None,
-    )
-    .await
-    .map_err(|err| format!("connect to {}: {err}", peer.location))?;
+    let sock =
+        AsyncSocket::create_connection(peer.location.socket_addr(), node.msg_timeout(), None)
+            .await
+            .map_err(|err| format!("connect to {}: {err}", peer.location))?;
     super::conn::run(node.clone(), sock, Role::Dialer, Some(peer.clone())).await
 }

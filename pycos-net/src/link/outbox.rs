@@ -229,7 +229,10 @@ impl Reassembly {
     ///
     /// [`ChunkError`]; the partial frame is dropped, and the next chunk
     /// starts a new one.
-    pub(crate) fn push(&mut self, chunk: &[u8]) -> Result<Option<(FrameKind, Vec<u8>)>, ChunkError> {
+    pub(crate) fn push(
+        &mut self,
+        chunk: &[u8],
+    ) -> Result<Option<(FrameKind, Vec<u8>)>, ChunkError> {
         let Some((&flag, piece)) = chunk.split_first() else {
             return Err(ChunkError::Malformed);
         };
@@ -303,14 +306,21 @@ mod tests {
         outbox.push(Some(1), FrameKind::Message, &big).unwrap();
         let mut out = Vec::new();
         outbox.take(&mut out);
-        assert!(out.len() < CHUNK + 64, "one chunk per turn, not the megabyte");
+        assert!(
+            out.len() < CHUNK + 64,
+            "one chunk per turn, not the megabyte"
+        );
         outbox.push(None, FrameKind::Tick, &[]).unwrap();
         let mut next = Vec::new();
         outbox.take(&mut next);
         let mut join = Reassembly::new(1 << 24);
         read_all(&out, &mut join);
         let frames = read_all(&next, &mut join);
-        assert_eq!(frames.first().map(|f| f.0), Some(FrameKind::Tick), "the tick came first");
+        assert_eq!(
+            frames.first().map(|f| f.0),
+            Some(FrameKind::Tick),
+            "the tick came first"
+        );
     }
 
     #[test]
@@ -318,7 +328,9 @@ mod tests {
         let mut outbox = Outbox::default();
         let big = vec![1u8; 200 << 10];
         outbox.push(Some(1), FrameKind::Message, &big).unwrap();
-        outbox.push(Some(1), FrameKind::Message, b"after big").unwrap();
+        outbox
+            .push(Some(1), FrameKind::Message, b"after big")
+            .unwrap();
         outbox.push(Some(2), FrameKind::Message, b"other").unwrap();
         let mut join = Reassembly::new(1 << 24);
         let mut all = Vec::new();

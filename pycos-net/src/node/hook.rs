@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use pycos::channel::{SendError as ChannelSendError, Subscriber, SubscribeError, UnsubscribeError};
+use pycos::channel::{SendError as ChannelSendError, SubscribeError, Subscriber, UnsubscribeError};
 use pycos::remote::{Hook, HookFuture, RemoteChannel, RemoteTask};
 use pycos::{Channel, Msg, NotAlive, SendError, Task, TaskError, ThrowError, ThrownError, WaitExt};
 
@@ -45,7 +45,13 @@ impl NodeHook {
         Ok(peer)
     }
 
-    fn post(&self, to: &RemoteTask, target: u64, post: &Post, msg: Option<&Msg>) -> Result<(), Unsent> {
+    fn post(
+        &self,
+        to: &RemoteTask,
+        target: u64,
+        post: &Post,
+        msg: Option<&Msg>,
+    ) -> Result<(), Unsent> {
         if let Some(msg) = msg
             && pycos::message::wire_name(msg).is_err()
         {
@@ -62,7 +68,13 @@ impl NodeHook {
 
     /// Sends a request and waits for its answer up to `limit`; a late
     /// answer is dropped.
-    async fn ask(node: &Arc<NodeState>, peer: &Arc<Peer>, target: Option<u64>, op: &Op, limit: Duration) -> Result<Answer, Failure> {
+    async fn ask(
+        node: &Arc<NodeState>,
+        peer: &Arc<Peer>,
+        target: Option<u64>,
+        op: &Op,
+        limit: Duration,
+    ) -> Result<Answer, Failure> {
         let (reply, answered) = oneshot();
         let id = node.request(peer, target, op, reply);
         match answered.timeout(limit).await {
@@ -101,7 +113,12 @@ impl Hook for NodeHook {
             .map_err(|unsent| task_error(unsent, msg))
     }
 
-    fn deliver(&self, to: &RemoteTask, msg: Msg, timeout: Option<Duration>) -> HookFuture<Result<(), SendError>> {
+    fn deliver(
+        &self,
+        to: &RemoteTask,
+        msg: Msg,
+        timeout: Option<Duration>,
+    ) -> HookFuture<Result<(), SendError>> {
         let node = self.node.clone();
         let peer = self.peer_for(&to.location, to.id.incarnation());
         let to = to.clone();
@@ -130,7 +147,8 @@ impl Hook for NodeHook {
             to: to.id,
             msg: update.clone(),
         };
-        self.post(to, to.id.serial(), &post, Some(&update)).map_err(|_| NotAlive)
+        self.post(to, to.id.serial(), &post, Some(&update))
+            .map_err(|_| NotAlive)
     }
 
     fn throw(&self, to: &RemoteTask, err: ThrownError) -> Result<(), ThrowError> {
@@ -150,7 +168,12 @@ impl Hook for NodeHook {
             .map_err(|_| NotAlive)
     }
 
-    fn hot_swap(&self, to: &RemoteTask, name: &str, _args: &(dyn std::any::Any + Send)) -> Result<(), NotAlive> {
+    fn hot_swap(
+        &self,
+        to: &RemoteTask,
+        name: &str,
+        _args: &(dyn std::any::Any + Send),
+    ) -> Result<(), NotAlive> {
         tracing::warn!(task = %to, function = name, "hot swap of a remote task is not supported");
         Err(NotAlive)
     }
@@ -179,12 +202,15 @@ impl Hook for NodeHook {
                 Ok(Answer::NoTask) => Err(TaskError::Unreachable(format!(
                     "{remote} had ended before it was watched: its outcome is no longer known"
                 ))),
-                Ok(other) => Err(TaskError::Unreachable(format!("unexpected answer {other:?}"))),
+                Ok(other) => Err(TaskError::Unreachable(format!(
+                    "unexpected answer {other:?}"
+                ))),
                 Err(failure) => unreachable_outcome(failure),
             };
             pycos::remote::ended(&proxy, outcome);
         });
-        self.node.request(&peer, None, &Op::Watch { task: task.id() }, reply);
+        self.node
+            .request(&peer, None, &Op::Watch { task: task.id() }, reply);
     }
 
     fn locate_task(&self, name: &str) -> HookFuture<Option<Task>> {
@@ -213,7 +239,9 @@ impl Hook for NodeHook {
         self.node
             .post(&peer, Some(to.id.serial()), FrameKind::Message, &[], &post)
             .map_err(|err| match err {
-                PostError::Offline => ChannelSendError::unreachable(msg, format!("{} is offline", to.location)),
+                PostError::Offline => {
+                    ChannelSendError::unreachable(msg, format!("{} is offline", to.location))
+                }
                 PostError::Encode(_) => ChannelSendError::not_serializable(msg),
             })
     }
@@ -252,16 +280,29 @@ impl Hook for NodeHook {
         })
     }
 
-    fn channel_subscribe(&self, to: &RemoteChannel, subscriber: Subscriber) -> HookFuture<Result<(), SubscribeError>> {
+    fn channel_subscribe(
+        &self,
+        to: &RemoteChannel,
+        subscriber: Subscriber,
+    ) -> HookFuture<Result<(), SubscribeError>> {
         let node = self.node.clone();
         let peer = self.peer_for(&to.location, to.id.incarnation());
         let to = to.clone();
         Box::pin(async move {
             let peer = peer.map_err(|_| SubscribeError::Unreachable(to.location.to_string()))?;
-            let op = Op::Subscribe { to: to.id, subscriber };
+            let op = Op::Subscribe {
+                to: to.id,
+                subscriber,
+            };
             match NodeHook::ask(&node, &peer, Some(to.id.serial()), &op, node.msg_timeout()).await {
                 Ok(Answer::Done) => Ok(()),
-                Ok(Answer::Cycle { channel, subscriber }) => Err(SubscribeError::Cycle { channel, subscriber }),
+                Ok(Answer::Cycle {
+                    channel,
+                    subscriber,
+                }) => Err(SubscribeError::Cycle {
+                    channel,
+                    subscriber,
+                }),
                 Ok(Answer::Closed(name)) => Err(SubscribeError::Closed(name)),
                 Ok(Answer::NoChannel) => Err(SubscribeError::Closed(to.name.to_string())),
                 Ok(other) => Err(SubscribeError::Refused(format!("{other:?}"))),
@@ -271,13 +312,20 @@ impl Hook for NodeHook {
         })
     }
 
-    fn channel_unsubscribe(&self, to: &RemoteChannel, subscriber: Subscriber) -> HookFuture<Result<(), UnsubscribeError>> {
+    fn channel_unsubscribe(
+        &self,
+        to: &RemoteChannel,
+        subscriber: Subscriber,
+    ) -> HookFuture<Result<(), UnsubscribeError>> {
         let node = self.node.clone();
         let peer = self.peer_for(&to.location, to.id.incarnation());
         let to = to.clone();
         Box::pin(async move {
             let peer = peer.map_err(|_| UnsubscribeError::Unreachable(to.location.to_string()))?;
-            let op = Op::Unsubscribe { to: to.id, subscriber };
+            let op = Op::Unsubscribe {
+                to: to.id,
+                subscriber,
+            };
             match NodeHook::ask(&node, &peer, Some(to.id.serial()), &op, node.msg_timeout()).await {
                 Ok(Answer::Done) => Ok(()),
                 Ok(Answer::NotSubscribed) => Err(UnsubscribeError::NotSubscribed),

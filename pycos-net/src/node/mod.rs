@@ -83,7 +83,9 @@ pub enum NodeError {
 impl fmt::Display for NodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            NodeError::AlreadyStarted(at) => write!(f, "a node runs in this process already, at {at}"),
+            NodeError::AlreadyStarted(at) => {
+                write!(f, "a node runs in this process already, at {at}")
+            }
             NodeError::Bind(addr, err) => write!(f, "cannot listen on {addr}: {err}"),
             NodeError::Registry(dup) => write!(f, "message types clash: {dup}"),
             NodeError::Discovery(err) => write!(f, "discovery cannot start: {err}"),
@@ -138,7 +140,9 @@ impl Node {
     }
 
     fn start(cfg: NodeBuilder) -> Result<Node, NodeError> {
-        let mut slot = NODE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut slot = NODE
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(node) = slot.as_ref() {
             return Err(NodeError::AlreadyStarted(node.location()));
         }
@@ -152,7 +156,9 @@ impl Node {
         let location = Location::new(advertised_ip(&cfg, bound.ip()), bound.port());
         let name = cfg.name.clone().unwrap_or_else(NodeBuilder::default_name);
         let state = Arc::new(NodeState::new(cfg, name, location, sched.clone()));
-        let hook = Arc::new(hook::NodeHook { node: state.clone() });
+        let hook = Arc::new(hook::NodeHook {
+            node: state.clone(),
+        });
         pycos::remote::install(&sched, hook).map_err(|_| NodeError::Hook)?;
         crate::link::accept::start(&state, listener);
         crate::discovery_glue::start(&state).map_err(NodeError::Discovery)?;
@@ -199,7 +205,11 @@ impl Node {
             Some(true) => Ok(()),
             Some(false) => Err(PeerError {
                 location,
-                why: peer.lock().last_error.clone().unwrap_or_else(|| "offline".to_owned()),
+                why: peer
+                    .lock()
+                    .last_error
+                    .clone()
+                    .unwrap_or_else(|| "offline".to_owned()),
             }),
             None => Err(PeerError {
                 location,
@@ -254,10 +264,13 @@ impl Node {
             return Some(found);
         }
         self.discover_peers();
-        PeerChange { node: &self.state, test: find }
-            .timeout(timeout.into())
-            .await
-            .flatten()
+        PeerChange {
+            node: &self.state,
+            test: find,
+        }
+        .timeout(timeout.into())
+        .await
+        .flatten()
     }
 
     /// Makes `task` receive a [`PeerStatus`] for every peer online now,
@@ -290,9 +303,14 @@ impl Node {
         {
             return Some(local);
         }
-        locate::find(&self.state, Wanted::Task(name.to_owned()), at, timeout.into())
-            .await
-            .and_then(locate::Found::into_task)
+        locate::find(
+            &self.state,
+            Wanted::Task(name.to_owned()),
+            at,
+            timeout.into(),
+        )
+        .await
+        .and_then(locate::Found::into_task)
     }
 
     /// `Channel::locate` with a time limit, optionally at one peer.
@@ -307,9 +325,14 @@ impl Node {
         {
             return Some(local);
         }
-        locate::find(&self.state, Wanted::Channel(name.to_owned()), at, timeout.into())
-            .await
-            .and_then(locate::Found::into_channel)
+        locate::find(
+            &self.state,
+            Wanted::Channel(name.to_owned()),
+            at,
+            timeout.into(),
+        )
+        .await
+        .and_then(locate::Found::into_channel)
     }
 }
 
@@ -321,7 +344,10 @@ struct WaitUp {
 impl std::future::Future for WaitUp {
     type Output = bool;
 
-    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<bool> {
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<bool> {
         let mut inner = self.peer.lock();
         match inner.state {
             LinkState::Up { .. } => std::task::Poll::Ready(true),
@@ -343,7 +369,10 @@ struct PeerChange<'a, F> {
 impl<F: Fn() -> Option<Location> + Unpin> std::future::Future for PeerChange<'_, F> {
     type Output = Option<Location>;
 
-    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
         self.node.on_peer_change(cx.waker());
         match (self.test)() {
             Some(found) => std::task::Poll::Ready(Some(found)),

@@ -62,10 +62,15 @@ impl Serve {
             Post::Send { to, msg } => pycos::remote::resolve(to).map(|task| task.send(msg).is_ok()),
             Post::ChannelSend { to, msg } => pycos::remote::resolve_channel(&self.node.sched, to)
                 .map(|channel| channel.send(msg).is_ok()),
-            Post::Resume { to, msg } => pycos::remote::resolve(to).map(|task| task.resume(msg).is_ok()),
-            Post::Throw { to, text } => pycos::remote::resolve(to)
-                .map(|task| task.throw(text).is_ok()),
-            Post::Terminate { to } => pycos::remote::resolve(to).map(|task| task.terminate().is_ok()),
+            Post::Resume { to, msg } => {
+                pycos::remote::resolve(to).map(|task| task.resume(msg).is_ok())
+            }
+            Post::Throw { to, text } => {
+                pycos::remote::resolve(to).map(|task| task.throw(text).is_ok())
+            }
+            Post::Terminate { to } => {
+                pycos::remote::resolve(to).map(|task| task.terminate().is_ok())
+            }
         };
         if outcome != Some(true) {
             // At most once: a message for a task that is gone is dropped.
@@ -80,7 +85,10 @@ impl Serve {
         };
         match self.decode::<Op>(rest) {
             Ok(op) => self.serve(id, op),
-            Err(err) => self.answer(id, &Answer::Failed(format!("request not understood: {err}"))),
+            Err(err) => self.answer(
+                id,
+                &Answer::Failed(format!("request not understood: {err}")),
+            ),
         }
     }
 
@@ -130,9 +138,12 @@ impl Serve {
     /// Answers `id` when the spec's task ends, with its value.
     fn later(&self, id: u64, spec: TaskSpec<Answer>) {
         let task = self.node.sched.spawn(spec);
-        self.node
-            .sched
-            .spawn(answer_when_done(self.node.clone(), self.peer.clone(), id, task));
+        self.node.sched.spawn(answer_when_done(
+            self.node.clone(),
+            self.peer.clone(),
+            id,
+            task,
+        ));
     }
 
     fn answer(&self, id: u64, answer: &Answer) {
@@ -175,7 +186,13 @@ pub(crate) fn send_answer(node: &Arc<NodeState>, peer: &Arc<Peer>, id: u64, answ
 }
 
 #[task]
-fn answer_when_done(node: Arc<NodeState>, peer: Arc<Peer>, id: u64, work: Task<Answer>, task: TaskCtx) {
+fn answer_when_done(
+    node: Arc<NodeState>,
+    peer: Arc<Peer>,
+    id: u64,
+    work: Task<Answer>,
+    task: TaskCtx,
+) {
     task.set_daemon(true);
     let answer = match work.finish().await {
         Ok(answer) => answer,

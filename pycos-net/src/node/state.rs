@@ -266,7 +266,10 @@ impl NodeState {
             inner.pending.drain().map(|(_, reply)| reply).collect()
         };
         for reply in failed {
-            reply.answer(Err(Failure::Unreachable(format!("{}: {why}", peer.location))));
+            reply.answer(Err(Failure::Unreachable(format!(
+                "{}: {why}",
+                peer.location
+            ))));
         }
     }
 

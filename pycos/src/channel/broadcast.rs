@@ -171,7 +171,9 @@ impl Channel {
         for subscriber in subscribers.iter() {
             let delivered = match subscriber {
                 Subscriber::Task(task) => task.send(msg.clone()).ok().map(|()| 1),
-                Subscriber::Channel(channel) if !remote_channels && channel.inner.remote.is_some() => {
+                Subscriber::Channel(channel)
+                    if !remote_channels && channel.inner.remote.is_some() =>
+                {
                     Some(0)
                 }
                 Subscriber::Channel(channel) => channel.forward(msg.clone()),

@@ -1,0 +1,90 @@
+//! The command line every networked example shares: where to listen, which
+//! peers to link to, discovery and the secret.
+//!
+//! ```text
+//! --name NAME       the node's name
+//! --host IP         the address to listen on (default 0.0.0.0)
+//! --port N          the TCP port (default 9705; 0: any free port)
+//! --udp-port N      the discovery port (default 9705)
+//! --peer IP:PORT    a peer to link to (repeatable); for peers on other networks
+//! --no-discover     no UDP discovery (nothing is sent)
+//! --secret TEXT     the shared secret every peer must know
+//! ```
+//!
+//! Whatever is left over is the example's own arguments.
+
+use std::net::IpAddr;
+
+use pycos_net::{Location, Node, NodeBuilder};
+
+/// What the command line asked for.
+#[derive(Debug)]
+pub struct NetArgs {
+    /// The node to start.
+    pub builder: NodeBuilder,
+    /// The peers to link to at start.
+    pub peers: Vec<Location>,
+    /// The arguments left for the example.
+    pub rest: Vec<String>,
+}
+
+/// Parses `std::env::args()` (after the program name).
+///
+/// # Errors
+///
+/// A text naming the bad option.
+pub fn parse() -> Result<NetArgs, String> {
+    parse_from(std::env::args().skip(1))
+}
+
+/// Parses `args`.
+///
+/// # Errors
+///
+/// A text naming the bad option.
+pub fn parse_from(args: impl IntoIterator<Item = String>) -> Result<NetArgs, String> {
+    let mut builder = Node::builder();
+    let mut peers = Vec::new();
+    let mut rest = Vec::new();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
+        match arg.as_str() {
+            "--name" => builder = builder.name(value("--name")?),
+            "--host" => builder = builder.host(parse_value::<IpAddr>("--host", &value("--host")?)?),
+            "--port" => builder = builder.tcp_port(parse_value("--port", &value("--port")?)?),
+            "--udp-port" => {
+                builder = builder.udp_port(parse_value("--udp-port", &value("--udp-port")?)?);
+            }
+            "--peer" => peers.push(parse_value("--peer", &value("--peer")?)?),
+            "--no-discover" => builder = builder.discover(false),
+            "--secret" => builder = builder.secret(value("--secret")?),
+            _ => rest.push(arg),
+        }
+    }
+    Ok(NetArgs {
+        builder,
+        peers,
+        rest,
+    })
+}
+
+fn parse_value<T: std::str::FromStr>(name: &str, text: &str) -> Result<T, String>
+where
+    T::Err: std::fmt::Display,
+{
+    text.parse().map_err(|err| format!("{name} {text}: {err}"))
+}
+
+/// Starts the node and links to the peers given (in a task: linking waits
+/// for the handshake).
+///
+/// # Errors
+///
+/// The node's or a peer's error, as text.
+pub async fn link_peers(node: &Node, peers: &[Location]) -> Result<(), String> {
+    for &peer in peers {
+        node.peer(peer).await.map_err(|err| err.to_string())?;
+    }
+    Ok(())
+}
