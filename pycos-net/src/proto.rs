@@ -64,6 +64,13 @@ pub(crate) enum Op {
         to: ChannelId,
         subscriber: Subscriber,
     },
+    /// Whether messages sent to the channel `from` reach `target`, up to
+    /// `depth` more nodes away (the cycle check across nodes).
+    Reaches {
+        from: ChannelId,
+        target: Channel,
+        depth: u32,
+    },
 }
 
 /// The answer to one [`Op`].
@@ -93,6 +100,8 @@ pub(crate) enum Answer {
     Closed(String),
     /// The request could not be carried out (the text says why).
     Failed(String),
+    /// The answer to `Reaches`.
+    Reaches(bool),
 }
 
 /// The request id's bytes before a request's or reply's encoded part.

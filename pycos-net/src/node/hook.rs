@@ -336,6 +336,30 @@ impl Hook for NodeHook {
         })
     }
 
+    fn channel_reaches(
+        &self,
+        from: &RemoteChannel,
+        target: &Channel,
+        depth: u32,
+    ) -> HookFuture<bool> {
+        let node = self.node.clone();
+        let peer = self.peer_for(&from.location, from.id.incarnation());
+        let op = Op::Reaches {
+            from: from.id,
+            target: target.clone(),
+            depth,
+        };
+        Box::pin(async move {
+            let Ok(peer) = peer else {
+                return false; // an unreachable hierarchy passes nothing on
+            };
+            matches!(
+                NodeHook::ask(&node, &peer, None, &op, node.msg_timeout()).await,
+                Ok(Answer::Reaches(true))
+            )
+        })
+    }
+
     fn locate_channel(&self, name: &str) -> HookFuture<Option<Channel>> {
         let node = self.node.clone();
         let name = name.to_owned();

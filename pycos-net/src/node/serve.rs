@@ -128,6 +128,14 @@ impl Serve {
                 Some(channel) => self.later(id, subscribe(channel, subscriber)),
                 None => self.answer(id, &Answer::NoChannel),
             },
+            Op::Reaches {
+                from,
+                target,
+                depth,
+            } => match pycos::remote::resolve_channel(sched, from) {
+                Some(channel) => self.later(id, reaches(channel, target, depth)),
+                None => self.answer(id, &Answer::Reaches(false)),
+            },
             Op::Unsubscribe { to, subscriber } => match pycos::remote::resolve_channel(sched, to) {
                 Some(channel) => self.later(id, unsubscribe(channel, subscriber)),
                 None => self.answer(id, &Answer::NoChannel),
@@ -237,6 +245,12 @@ fn subscribe(channel: Channel, subscriber: pycos::channel::Subscriber, task: Tas
         Err(SubscribeError::Closed(name)) => Answer::Closed(name),
         Err(other) => Answer::Failed(other.to_string()),
     }
+}
+
+#[task]
+fn reaches(from: Channel, target: Channel, depth: u32, task: TaskCtx) -> Answer {
+    task.set_daemon(true);
+    Answer::Reaches(from.reaches_across(&target, depth).await)
 }
 
 #[task]

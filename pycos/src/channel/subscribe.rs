@@ -68,6 +68,11 @@ impl From<Channel> for Subscriber {
 /// cycle. Task subscriptions, far more common, do not take it.
 static HIERARCHY: Mutex<()> = Mutex::new(());
 
+/// How many nodes away a cycle check follows a hierarchy that spans
+/// nodes (a hierarchy deeper than this across nodes is not checked past
+/// it).
+const CYCLE_SEARCH_DEPTH: u32 = 16;
+
 impl Channel {
     /// Subscribes a task or a channel: it receives every message sent from
     /// now on. Subscribing twice is the same as once. A wait, so that the
@@ -109,6 +114,14 @@ impl Channel {
             return hook.channel_subscribe(&to, subscriber).await;
         }
         crate::sync::charge().await;
+        if let Subscriber::Channel(child) = &subscriber
+            && child.reaches_across(self, CYCLE_SEARCH_DEPTH).await
+        {
+            return Err(SubscribeError::Cycle {
+                channel: self.name().to_owned(),
+                subscriber: child.name().to_owned(),
+            });
+        }
         self.add(subscriber)
     }
 
@@ -179,16 +192,27 @@ impl Channel {
     }
 
     /// Whether messages sent to this channel reach `target` (or this is
-    /// `target`). Each channel's list is looked at under its own lock only,
-    /// one at a time.
+    /// `target`), on this node. Each channel's list is looked at under its
+    /// own lock only, one at a time.
     fn reaches(&self, target: &Channel) -> bool {
+        self.walk(target).0
+    }
+
+    /// The local part of the search: whether `target` was reached, and the
+    /// channels of other nodes met on the way (not followed).
+    fn walk(&self, target: &Channel) -> (bool, Vec<Channel>) {
         let mut seen = HashSet::new();
         let mut stack = vec![self.clone()];
+        let mut remote = Vec::new();
         while let Some(channel) = stack.pop() {
             if channel == *target {
-                return true;
+                return (true, remote);
             }
             if !seen.insert(channel.id()) {
+                continue;
+            }
+            if channel.inner.remote.is_some() {
+                remote.push(channel);
                 continue;
             }
             let subscribers = channel.state().subscribers.snapshot();
@@ -196,6 +220,29 @@ impl Channel {
                 Subscriber::Channel(c) => Some(c.clone()),
                 Subscriber::Task(_) => None,
             }));
+        }
+        (false, remote)
+    }
+
+    /// Whether messages sent to this channel reach `target`, following the
+    /// channels of other nodes too: each is asked through the hook, up to
+    /// `depth` nodes away. For the networking crate, which answers peers'
+    /// questions with it.
+    #[doc(hidden)]
+    pub async fn reaches_across(&self, target: &Channel, depth: u32) -> bool {
+        let (found, remote) = self.walk(target);
+        if found {
+            return true;
+        }
+        if depth == 0 {
+            return false;
+        }
+        for channel in remote {
+            if let Some((hook, to)) = channel.remote()
+                && hook.channel_reaches(to, target, depth - 1).await
+            {
+                return true;
+            }
         }
         false
     }

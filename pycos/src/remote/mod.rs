@@ -148,6 +148,19 @@ pub trait Hook: Send + Sync + 'static {
 
     /// `Channel::locate` of a name no local channel holds.
     fn locate_channel(&self, name: &str) -> HookFuture<Option<Channel>>;
+
+    /// Whether messages sent to the remote channel `from` reach `target`
+    /// (the cycle check of a subscription across nodes), following at most
+    /// `depth` more nodes. The default knows no hierarchy: `false`.
+    fn channel_reaches(
+        &self,
+        from: &RemoteChannel,
+        target: &Channel,
+        depth: u32,
+    ) -> HookFuture<bool> {
+        let _ = (from, target, depth);
+        Box::pin(async { false })
+    }
 }
 
 /// A hook was installed on this scheduler already.
