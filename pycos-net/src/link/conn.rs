@@ -11,7 +11,7 @@ use crate::Location;
 use crate::handshake::{Handshake, HandshakeConfig, Role, Step};
 use crate::node::peer::{LinkState, Peer};
 use crate::node::serve::Serve;
-use crate::node::state::NodeState;
+use crate::node::state::{LinkTls, NodeState};
 use crate::wire::{FrameKind, FrameReader};
 
 use super::outbox::Reassembly;
@@ -40,14 +40,31 @@ pub(crate) async fn run(
     if let Err(err) = sock.set_nodelay(true) {
         tracing::debug!(%err, "TCP_NODELAY not set");
     }
+    let exporter = match &node.tls {
+        Some(tls) => Some(
+            start_tls(&sock, role, tls)
+                .timeout(handshake_limit(&node))
+                .await
+                .ok_or_else(|| "the TLS handshake took too long".to_owned())??,
+        ),
+        None => None,
+    };
     let sock = Arc::new(sock);
     let mut reader = FrameReader::new(HANDSHAKE_MAX_FRAME);
     let mut buf = vec![0; READ_CHUNK];
     let mut held = 0; // bytes of `buf` read but not yet taken by `reader`
-    let hello = handshake(&node, &sock, role, &mut reader, &mut buf, &mut held)
-        .timeout(handshake_limit(&node))
-        .await
-        .ok_or_else(|| "the handshake took too long".to_owned())??;
+    let hello = handshake(
+        &node,
+        &sock,
+        role,
+        exporter,
+        &mut reader,
+        &mut buf,
+        &mut held,
+    )
+    .timeout(handshake_limit(&node))
+    .await
+    .ok_or_else(|| "the handshake took too long".to_owned())??;
     let peer = match expected {
         Some(peer) => peer,
         None => {
@@ -90,10 +107,25 @@ struct Hello {
     location: Location,
 }
 
+/// The label of the keying material the handshake's proof is bound to.
+const EXPORTER_LABEL: &[u8] = b"EXPORTER-pycos-rs-link-v1";
+
+/// Runs the TLS handshake and returns the session's exporter value.
+async fn start_tls(sock: &AsyncSocket, role: Role, tls: &LinkTls) -> Result<[u8; 32], String> {
+    let started = match role {
+        Role::Dialer => sock.start_tls_client(&tls.client).await,
+        Role::Listener => sock.start_tls_server(&tls.server).await,
+    };
+    started.map_err(|err| format!("TLS: {err}"))?;
+    sock.tls_exporter(EXPORTER_LABEL)
+        .ok_or_else(|| "TLS: no keying material after the handshake".to_owned())
+}
+
 async fn handshake(
     node: &NodeState,
     sock: &AsyncSocket,
     role: Role,
+    exporter: Option<[u8; 32]>,
     reader: &mut FrameReader,
     buf: &mut [u8],
     held: &mut usize,
@@ -103,7 +135,7 @@ async fn handshake(
         incarnation: node.incarnation,
         location: node.location,
         secret: node.cfg.secret.clone(),
-        tls_exporter: None,
+        tls_exporter: exporter,
     };
     let (mut machine, hello) =
         Handshake::new(role, &cfg).map_err(|err| format!("handshake: {err}"))?;

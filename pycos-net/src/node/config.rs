@@ -43,6 +43,7 @@ pub struct NodeBuilder {
     pub(crate) interfaces: Vec<IpAddr>,
     pub(crate) secret: Option<Vec<u8>>,
     pub(crate) tls: Option<(PathBuf, PathBuf)>,
+    pub(crate) tls_ca: Option<PathBuf>,
     pub(crate) msg_timeout: Duration,
     pub(crate) max_connection_errors: u32,
     pub(crate) tick: Option<Duration>,
@@ -62,6 +63,7 @@ impl Default for NodeBuilder {
             interfaces: Vec::new(),
             secret: None,
             tls: None,
+            tls_ca: None,
             msg_timeout: Duration::from_secs(10),
             max_connection_errors: 10,
             tick: None,
@@ -132,9 +134,22 @@ impl NodeBuilder {
     }
 
     /// TLS for every link: this node's certificate chain and key (PEM
-    /// files). Peers must use TLS too.
+    /// files). Peers must use TLS too. A peer's certificate is checked
+    /// against the peer's IP address (so certificates name their nodes'
+    /// addresses) and trusted if it is this node's own certificate (one
+    /// certificate shared by the cluster, as pycos uses it) or signed by
+    /// the CA of [`tls_ca`](Self::tls_ca). The handshake's proof is bound
+    /// to the TLS session (its exporter), so a proof cannot be relayed
+    /// into another session.
     pub fn tls(mut self, cert: impl Into<PathBuf>, key: impl Into<PathBuf>) -> Self {
         self.tls = Some((cert.into(), key.into()));
+        self
+    }
+
+    /// The certificates (PEM) that peers' certificates must chain to, in
+    /// place of this node's own certificate.
+    pub fn tls_ca(mut self, ca: impl Into<PathBuf>) -> Self {
+        self.tls_ca = Some(ca.into());
         self
     }
 

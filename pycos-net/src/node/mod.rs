@@ -78,6 +78,8 @@ pub enum NodeError {
     Discovery(std::io::Error),
     /// The node's scheduler has a remote hook already.
     Hook,
+    /// The TLS certificate or key cannot be used.
+    Tls(pycos::io::TlsError),
 }
 
 impl fmt::Display for NodeError {
@@ -90,6 +92,7 @@ impl fmt::Display for NodeError {
             NodeError::Registry(dup) => write!(f, "message types clash: {dup}"),
             NodeError::Discovery(err) => write!(f, "discovery cannot start: {err}"),
             NodeError::Hook => f.write_str("the scheduler is served by another node already"),
+            NodeError::Tls(err) => write!(f, "TLS: {err}"),
         }
     }
 }
@@ -99,6 +102,7 @@ impl std::error::Error for NodeError {
         match self {
             NodeError::Bind(_, err) | NodeError::Discovery(err) => Some(err),
             NodeError::Registry(dup) => Some(dup),
+            NodeError::Tls(err) => Some(err),
             _ => None,
         }
     }
@@ -148,6 +152,7 @@ impl Node {
         }
         crate::messages::register_builtins();
         pycos::message::check_registry().map_err(NodeError::Registry)?;
+        let tls = link_tls(&cfg)?;
         let sched = cfg.scheduler.clone().unwrap_or_else(Pycos::instance);
         let listener = listen(&cfg)?;
         let bound = listener
@@ -155,7 +160,7 @@ impl Node {
             .map_err(|err| NodeError::Bind(SocketAddr::new(cfg.host, cfg.tcp_port), err))?;
         let location = Location::new(advertised_ip(&cfg, bound.ip()), bound.port());
         let name = cfg.name.clone().unwrap_or_else(NodeBuilder::default_name);
-        let state = Arc::new(NodeState::new(cfg, name, location, sched.clone()));
+        let state = Arc::new(NodeState::new(cfg, name, location, sched.clone(), tls));
         let hook = Arc::new(hook::NodeHook {
             node: state.clone(),
         });
@@ -379,6 +384,17 @@ impl<F: Fn() -> Option<Location> + Unpin> std::future::Future for PeerChange<'_,
             None => std::task::Poll::Pending,
         }
     }
+}
+
+/// Loads the TLS settings, when asked for.
+fn link_tls(cfg: &NodeBuilder) -> Result<Option<state::LinkTls>, NodeError> {
+    let Some((cert, key)) = &cfg.tls else {
+        return Ok(None);
+    };
+    let server = pycos::io::TlsServer::from_pem_files(cert, key).map_err(NodeError::Tls)?;
+    let trusted = cfg.tls_ca.as_ref().unwrap_or(cert);
+    let client = pycos::io::TlsClient::from_pem_file(trusted).map_err(NodeError::Tls)?;
+    Ok(Some(state::LinkTls { server, client }))
 }
 
 /// Binds the listening socket: the configured port, or for the default

@@ -33,6 +33,8 @@ pub(crate) struct NodeState {
     next_conn: AtomicU64,
     pub(crate) ignore_peers: AtomicBool,
     pub(crate) closed: AtomicBool,
+    /// TLS for the links, when configured.
+    pub(crate) tls: Option<LinkTls>,
     /// Wakers of `locate` calls waiting for a new peer to ask.
     peer_waiters: Mutex<Vec<std::task::Waker>>,
 }
@@ -47,8 +49,10 @@ impl NodeState {
         name: String,
         location: Location,
         sched: Pycos,
+        tls: Option<LinkTls>,
     ) -> NodeState {
         NodeState {
+            tls,
             cfg,
             name,
             location,
@@ -304,6 +308,19 @@ impl NodeState {
 
     pub(crate) fn wake_peer_waiters(&self) {
         wake(std::mem::take(&mut *lock(&self.peer_waiters)));
+    }
+}
+
+/// The TLS settings of both ends of a link.
+#[derive(Clone)]
+pub(crate) struct LinkTls {
+    pub(crate) server: pycos::io::TlsServer,
+    pub(crate) client: pycos::io::TlsClient,
+}
+
+impl std::fmt::Debug for LinkTls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LinkTls")
     }
 }
 

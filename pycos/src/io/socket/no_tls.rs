@@ -34,6 +34,10 @@ impl TlsState {
     }
 }
 
+pub(super) fn exporter(session: &Session, _label: &[u8]) -> Option<[u8; 32]> {
+    match *session {}
+}
+
 pub(super) fn is_handshaking(session: &Session) -> bool {
     match *session {}
 }

@@ -27,6 +27,15 @@ impl AsyncSocket {
         self.tls.is_active()
     }
 
+    /// 32 bytes of keying material exported from the TLS session under
+    /// `label` (RFC 5705, RFC 8446 §7.5): the same on both ends of one
+    /// session and on no other, so a protocol run over the connection can
+    /// bind its own authentication to this very TLS session. `None` without
+    /// TLS or before its handshake is done.
+    pub fn tls_exporter(&self, label: &[u8]) -> Option<[u8; 32]> {
+        tls::exporter(self.tls.session()?, label)
+    }
+
     /// Completes the TLS handshake of a connection from a TLS listener's
     /// [`accept`](AsyncSocket::accept) now, instead of in its first
     /// operation; does nothing on a socket without TLS or whose handshake

@@ -33,7 +33,7 @@ use std::sync::{Mutex, OnceLock};
 use rustls::Connection;
 
 pub use config::{TlsClient, TlsServer};
-pub(super) use session::{close_notify, flush, handshake, is_handshaking, read, write};
+pub(super) use session::{close_notify, exporter, flush, handshake, is_handshaking, read, write};
 
 use super::TlsError;
 

@@ -127,3 +127,16 @@ pub(in crate::io::socket) fn flush(session: &Mutex<Connection>, fd: BorrowedFd<'
 pub(in crate::io::socket) fn close_notify(session: &Mutex<Connection>) {
     lock(session).send_close_notify();
 }
+
+/// 32 bytes of keying material exported from the finished handshake
+/// (RFC 5705 / 8446 §7.5) under `label`; `None` while handshaking.
+pub(in crate::io::socket) fn exporter(
+    session: &Mutex<Connection>,
+    label: &[u8],
+) -> Option<[u8; 32]> {
+    let conn = lock(session);
+    if conn.is_handshaking() {
+        return None;
+    }
+    conn.export_keying_material([0_u8; 32], label, None).ok()
+}
