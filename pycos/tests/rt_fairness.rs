@@ -96,14 +96,22 @@ fn take_turns(me: char, rounds: usize, log: Arc<Mutex<String>>, task: TaskCtx) {
     }
 }
 
+/// Starts both on the scheduler thread, so neither runs before the other
+/// exists (spawned from outside, `a` could take turns alone until `b`
+/// arrives).
+#[task]
+fn start_both(log: Arc<Mutex<String>>) {
+    let a = Task::new(take_turns('a', 3, log.clone()));
+    let b = Task::new(take_turns('b', 3, log));
+    a.finish().await.unwrap();
+    b.finish().await.unwrap();
+}
+
 #[test]
 fn tasks_sleeping_zero_alternate() {
     let sched = Pycos::new();
     let log = Arc::new(Mutex::new(String::new()));
-    let a = sched.spawn(take_turns('a', 3, log.clone()));
-    let b = sched.spawn(take_turns('b', 3, log.clone()));
-    a.value().unwrap();
-    b.value().unwrap();
+    sched.spawn(start_both(log.clone())).value().unwrap();
     assert_eq!(
         *log.lock().unwrap(),
         "ababab",

@@ -1,6 +1,6 @@
 //! Remote task references: proxies, exports and their resolution.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::sync::{Arc, Mutex, Weak};
 
@@ -70,10 +70,23 @@ impl Task {
 
 /// Local tasks peers may name by id: one table for the process, whose ids
 /// are unique across its schedulers.
-static EXPORTS: Mutex<Option<HashMap<TaskId, Weak<Header>>>> = Mutex::new(None);
+static EXPORTS: Mutex<Option<Exports>> = Mutex::new(None);
+
+/// How many ended exported tasks stay reachable by id, so that a peer
+/// that asks for the outcome just after the end (a remote `finish` of a
+/// quick task) still gets it rather than "unknown".
+const KEEP_ENDED: usize = 1024;
+
+#[derive(Default)]
+struct Exports {
+    by_id: HashMap<TaskId, Weak<Header>>,
+    /// The most recently ended exported tasks, oldest first: held so their
+    /// outcomes outlive the last local handle for a while.
+    ended: VecDeque<Arc<Header>>,
+}
 
 /// Makes a local task reachable by its id from peers (what the network
-/// layer does when it sends a handle), until it ends.
+/// layer does when it sends a handle), until a while after it ends.
 pub fn export<R>(task: &Task<R>) {
     let header = &task.header;
     if header.is_remote() {
@@ -87,22 +100,31 @@ pub fn export<R>(task: &Task<R>) {
         state.rare().exported = true;
     }
     crate::util::lock(&EXPORTS)
-        .get_or_insert_with(HashMap::new)
+        .get_or_insert_with(Exports::default)
+        .by_id
         .insert(task.id(), Arc::downgrade(header));
 }
 
-/// Forgets an exported task that ended (peers then hear "unknown").
-pub(crate) fn unexport(id: TaskId) {
-    if let Some(exports) = crate::util::lock(&EXPORTS).as_mut() {
-        exports.remove(&id);
+/// An exported task ended: it stays reachable (for its outcome) among the
+/// last [`KEEP_ENDED`] that ended, then peers hear "unknown".
+pub(crate) fn unexport(header: &Arc<Header>) {
+    let mut exports = crate::util::lock(&EXPORTS);
+    let Some(exports) = exports.as_mut() else {
+        return;
+    };
+    exports.ended.push_back(header.clone());
+    if exports.ended.len() > KEEP_ENDED
+        && let Some(oldest) = exports.ended.pop_front()
+    {
+        exports.by_id.remove(&oldest.id());
     }
 }
 
 /// The exported local task with `id`, of any scheduler of this process
-/// (ids are unique across them).
+/// (ids are unique across them); it may have ended recently.
 pub fn resolve(id: TaskId) -> Option<Task> {
     let exports = crate::util::lock(&EXPORTS);
-    let header = exports.as_ref()?.get(&id)?.upgrade()?;
+    let header = exports.as_ref()?.by_id.get(&id)?.upgrade()?;
     Some(Task::from_header(header))
 }
 

@@ -105,7 +105,7 @@ impl Shared {
             self.daemon_changed(true);
         }
         if ended.exported {
-            crate::remote::unexport(header.id());
+            crate::remote::unexport(header);
         }
         if !ended.names.is_empty() {
             self.registry.unregister_tasks(&ended.names);
