@@ -275,14 +275,20 @@ fn write(node: Arc<NodeState>, peer: Arc<Peer>, conn: u64, sock: Arc<AsyncSocket
         if !is_current(&peer, conn) {
             return;
         }
-        peer.lock().outbox.take(&mut batch);
+        {
+            let mut inner = peer.lock();
+            inner.outbox.take(&mut batch);
+            inner.writing = !batch.is_empty();
+        }
         if batch.is_empty() {
             if peer.writer.wait().timeout(tick).await.is_none() {
                 let _ = peer.lock().outbox.push(None, FrameKind::Tick, &[]);
             }
             continue;
         }
-        if let Err(err) = sock.sendall(&batch).await {
+        let written = sock.sendall(&batch).await;
+        peer.lock().writing = false;
+        if let Err(err) = written {
             tracing::debug!(peer = %peer.location, %err, "write failed");
             let _ = sock.shutdown(Shutdown::Both);
             return;

@@ -127,7 +127,6 @@ impl Outbox {
     }
 
     /// Whether nothing is queued.
-    #[cfg(test)]
     pub(crate) fn is_empty(&self) -> bool {
         self.small.is_empty() && self.bulk.is_empty()
     }

@@ -60,6 +60,9 @@ impl fmt::Debug for Node {
     }
 }
 
+/// How long the end of the program waits for queued frames to be written.
+const FLUSH_AT_EXIT: Duration = Duration::from_secs(2);
+
 /// The node of this process, once started.
 static NODE: Mutex<Option<Node>> = Mutex::new(None);
 
@@ -166,6 +169,9 @@ impl Node {
         });
         pycos::remote::install(&sched, hook).map_err(|_| NodeError::Hook)?;
         crate::link::accept::start(&state, listener);
+        let flushing = state.clone();
+        // Lowest priority: after the program's own hooks, which may send.
+        sched.atexit(i32::MIN, move || flushing.flush(FLUSH_AT_EXIT));
         crate::discovery_glue::start(&state).map_err(NodeError::Discovery)?;
         tracing::info!(name = %state.name, %location, "node started");
         let node = Node { state };

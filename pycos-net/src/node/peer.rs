@@ -51,6 +51,8 @@ pub(crate) struct PeerInner {
     pub(crate) up_waiters: Vec<Waker>,
     /// Why the last attempt failed, for `peer()`'s error.
     pub(crate) last_error: Option<String>,
+    /// The writer holds a batch it has not finished writing.
+    pub(crate) writing: bool,
 }
 
 impl std::fmt::Debug for PeerInner {
@@ -79,6 +81,7 @@ impl Peer {
                 explicit: false,
                 up_waiters: Vec::new(),
                 last_error: None,
+                writing: false,
             }),
         }
     }
@@ -92,6 +95,12 @@ impl Peer {
     /// Whether the link is up.
     pub(crate) fn is_up(&self) -> bool {
         matches!(self.lock().state, LinkState::Up { .. })
+    }
+
+    /// Whether everything queued on a live link has been written.
+    pub(crate) fn is_flushed(&self) -> bool {
+        let inner = self.lock();
+        !matches!(inner.state, LinkState::Up { .. }) || (inner.outbox.is_empty() && !inner.writing)
     }
 }
 

@@ -301,6 +301,20 @@ impl NodeState {
         watchers.retain(|task| task.send(status.clone()).is_ok());
     }
 
+    /// Waits (blocking the calling thread, at most `limit`) until what is
+    /// queued on every live link has been written: run when the program
+    /// ends, so that messages sent just before are not lost with it.
+    pub(crate) fn flush(&self, limit: Duration) {
+        let deadline = std::time::Instant::now() + limit;
+        while !self.all_peers().iter().all(|peer| peer.is_flushed()) {
+            if std::time::Instant::now() >= deadline {
+                tracing::warn!("frames still queued at exit were dropped");
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
     /// Registers a waker for the next change of the peer set.
     pub(crate) fn on_peer_change(&self, waker: &std::task::Waker) {
         lock(&self.peer_waiters).push(waker.clone());
