@@ -1,22 +1,102 @@
-//! Networking for pycos-rs: netpycos (peers, discovery, remote tasks and
-//! channels, RPS) and dispycos.
+//! Networking for pycos-rs: netpycos — nodes that find each other,
+//! authenticate, and message each other's tasks and channels.
 //!
-//! What exists so far is the foundation the links are built on:
+//! A program becomes a node with one call at the start of `main`; from
+//! then on the core's own API reaches other nodes: `Task::locate` finds a
+//! task another node registered, and `send`, `deliver`, `throw`,
+//! `terminate`, `finish` and monitors work on it as on a local task.
+//! Channels likewise (`Channel::locate`, `subscribe`, `send`,
+//! `deliver(n)` counting recipients on every node). Handles travel inside
+//! messages and keep working wherever they arrive; one that comes home is
+//! the local task again.
 //!
-//! - [`Location`]: where a node listens (IP address and TCP port), printed
-//!   `ip:port` (`[v6]:port`), parsed back, and serializable so it can travel
-//!   inside messages;
-//! - [`wire`]: the byte format between nodes: length-prefixed [frames]
-//!   with a kind byte, read incrementally under a size limit, and the one
-//!   [codec] that turns values into frame bodies and back;
-//! - [`handshake`]: the state machine that opens a link (protocol version,
-//!   codec, names, incarnations, and an HMAC proof of the shared secret
-//!   over the whole transcript), without sockets;
-//! - [`discovery`]: fixed-format UDP announcements and the service that
-//!   multicasts them on the chosen interfaces.
+//! The server and client of pycos' tutorial (§7.3), as two programs:
 //!
-//! Peers, the registry and remote operations arrive with the rest of the
-//! networking issue and are built on these pieces.
+//! ```no_run
+//! use pycos::prelude::*;
+//!
+//! #[task]
+//! fn server_proc(task: TaskCtx) {
+//!     task.set_daemon(true);
+//!     task.register("server_task").unwrap();
+//!     loop {
+//!         let msg = task.receive().await;
+//!         println!("received {msg:?}");
+//!     }
+//! }
+//!
+//! #[pycos::main]
+//! fn main() -> Result<(), pycos_net::NodeError> {
+//!     pycos_net::Node::builder().start()?; // netpycos instead of pycos
+//!     Task::new(server_proc());
+//!     std::io::stdin().lines().map_while(Result::ok).find(|cmd| cmd == "quit");
+//!     Ok(())
+//! }
+//! ```
+//!
+//! ```no_run
+//! use pycos::prelude::*;
+//!
+//! #[task]
+//! fn client_proc(n: u32, task: TaskCtx) -> Result<(), String> {
+//!     let server = Task::locate("server_task").await.ok_or("no server")?;
+//!     for x in 0..3 {
+//!         task.sleep(0.5 + fastrand::f64() * 2.5).await;
+//!         server.send(format!("{n} / {x}")).map_err(|e| e.to_string())?;
+//!     }
+//!     Ok(())
+//! }
+//!
+//! #[pycos::main]
+//! fn main() -> Result<(), pycos_net::NodeError> {
+//!     pycos_net::Node::builder().start()?; // discovery finds the server
+//!     for i in 0..10 {
+//!         Task::new(client_proc(i));
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//!
+//! (`examples/src/bin/remote_task_{server,client}.rs` are these two with
+//! a command line for loopback and explicit peers.)
+//!
+//! # What a node does
+//!
+//! - [`Node`] / [`NodeBuilder`]: name, listening and advertised addresses,
+//!   TCP port (9705, or an ephemeral one when it is taken), UDP discovery
+//!   (port 9705, the chosen interfaces; nothing at all is sent when off),
+//!   secret, TLS, timeouts; `peer`, `peers`, `close_peer`, `locate_peer`,
+//!   `peer_status` ([`PeerStatus`] messages), `discover_peers`,
+//!   `ignore_peers`, `locate_task` / `locate_channel` with a time limit
+//!   and at a given peer.
+//! - Links: one TCP connection per pair of nodes, simultaneous connects
+//!   resolved the same way on both sides; opened by the [`handshake`]
+//!   (protocol version, codec, names, incarnations, nonces, and each
+//!   side's HMAC-SHA256 proof of the secret over the whole transcript,
+//!   bound to the TLS session when TLS is on); ticks after silence; a link
+//!   silent for the message timeout is closed and redialed with backoff;
+//!   a peer is Offline after `max_connection_errors` failed connects, and
+//!   then every waiting request fails as unreachable and every monitor of
+//!   a task there hears so once. A restarted peer has a new incarnation:
+//!   handles to its old tasks report ended and never reach a new task.
+//! - The [`wire`]: length-prefixed frames with a size limit checked
+//!   before allocating, postcard bodies, queued frames coalesced into one
+//!   write, frames over 64 KiB cut into chunks that never delay small
+//!   frames (and never overtake earlier messages to the same task).
+//! - Messages: any type registered with `#[derive(pycos::Message)]` (or
+//!   built in) crosses the wire; sending another is an immediate
+//!   `SendError` naming the type. `send` is at most once and in order per
+//!   sender and receiver; `deliver` answers delivered, not delivered, or
+//!   timed out (unknown).
+//! - [`discovery`]: fixed-format UDP announcements, tagged with an HMAC
+//!   when a secret is set, multicast on the chosen interfaces only.
+//!
+//! One node per process: ids carry the process's incarnation, so a
+//! process is one node. The node's tasks run on `Pycos::instance()` (or
+//! the scheduler given), beside the program's, which keeps a remote round
+//! trip on one thread per process.
+//!
+//! The byte format below the node, for tools and tests:
 //!
 //! ```
 //! use pycos_net::Location;
