@@ -49,6 +49,9 @@ pub enum HandshakeError {
     Unexpected(FrameKind),
     /// The peer has this node's own incarnation: the node dialed itself.
     SelfConnect,
+    /// This node ignores peers it did not add itself
+    /// (`Node::ignore_peers`), and the peer is one of those.
+    Ignored,
     /// This node's configuration cannot be sent (a name over 64 bytes).
     Config(&'static str),
     /// The system random source failed, so no nonce could be made.
@@ -85,6 +88,9 @@ impl fmt::Display for HandshakeError {
             }
             Self::SelfConnect => f.write_str(
                 "handshake refused: the peer is this node itself (same incarnation)",
+            ),
+            Self::Ignored => f.write_str(
+                "handshake refused: this node ignores peers it did not add itself",
             ),
             Self::Config(what) => write!(f, "cannot start a handshake: {what}"),
             Self::Random => f.write_str("cannot start a handshake: the system random source failed"),
@@ -125,6 +131,8 @@ pub enum RefuseReason {
     Unexpected,
     /// The peer found its own incarnation in this node's Hello.
     SelfConnect,
+    /// The peer ignores peers it did not add itself.
+    Ignored,
     /// A reason code this build does not know (a newer peer).
     Other(u8),
 }
@@ -145,6 +153,7 @@ impl fmt::Display for RefuseReason {
             Self::Malformed => f.write_str("it found one of our frames malformed"),
             Self::Unexpected => f.write_str("it received a frame it did not expect"),
             Self::SelfConnect => f.write_str("it is this node itself"),
+            Self::Ignored => f.write_str("it ignores peers it did not add itself"),
             Self::Other(code) => write!(f, "reason code {code}, unknown to this build"),
         }
     }

@@ -230,6 +230,16 @@ impl Handshake {
         self.role
     }
 
+    /// The peer's hello, once it arrived (before the peer is proven):
+    /// what a node decides by before it sends its own proof, such as
+    /// whether it takes peers it did not add.
+    pub fn peer(&self) -> Option<&PeerHello> {
+        match &self.state {
+            State::AwaitAuth { peer, .. } => Some(peer),
+            _ => None,
+        }
+    }
+
     /// Whether the handshake completed.
     pub fn is_done(&self) -> bool {
         matches!(self.state, State::Done)

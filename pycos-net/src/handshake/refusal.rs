@@ -24,6 +24,7 @@ const BAD_MAGIC: u8 = 4;
 const MALFORMED: u8 = 5;
 const UNEXPECTED: u8 = 6;
 const SELF_CONNECT: u8 = 7;
+const IGNORED: u8 = 8;
 
 /// The longest text, in bytes.
 pub(crate) const MAX_TEXT: usize = 200;
@@ -38,6 +39,7 @@ pub(crate) fn encode(err: &HandshakeError) -> Option<Vec<u8>> {
         HandshakeError::Malformed(_) => (MALFORMED, Vec::new()),
         HandshakeError::Unexpected(_) => (UNEXPECTED, Vec::new()),
         HandshakeError::SelfConnect => (SELF_CONNECT, Vec::new()),
+        HandshakeError::Ignored => (IGNORED, Vec::new()),
         HandshakeError::Refused { .. } | HandshakeError::Config(_) | HandshakeError::Random => {
             return None;
         }
@@ -84,6 +86,7 @@ fn parse(body: &[u8], version: u16, codec: Codec) -> Result<(RefuseReason, Strin
         (MALFORMED, _) => RefuseReason::Malformed,
         (UNEXPECTED, _) => RefuseReason::Unexpected,
         (SELF_CONNECT, _) => RefuseReason::SelfConnect,
+        (IGNORED, _) => RefuseReason::Ignored,
         (other, _) => RefuseReason::Other(other),
     };
     let text_len = usize::from(r.u8().ok_or(short)?);

@@ -8,7 +8,7 @@ use std::time::Duration;
 use pycos::prelude::*;
 
 use crate::Location;
-use crate::handshake::{Handshake, HandshakeConfig, Role, Step};
+use crate::handshake::{Handshake, HandshakeConfig, HandshakeError, Role, Step};
 use crate::node::peer::{LinkState, Peer};
 use crate::node::serve::Serve;
 use crate::node::state::{LinkTls, NodeState};
@@ -81,6 +81,7 @@ pub(crate) async fn run(
     if !node.link_up(
         &peer,
         conn,
+        &sock,
         role == Role::Dialer,
         &hello.name,
         hello.incarnation,
@@ -147,6 +148,16 @@ async fn handshake(
             let step = machine.on_frame(frame.kind(), frame.body());
             match step {
                 Ok(Step::Send(bytes)) => {
+                    if role == Role::Listener
+                        && let Some(hello) = machine.peer()
+                        && node.refuses(hello.location)
+                    {
+                        let refusal = HandshakeError::Ignored;
+                        if let Some(close) = refusal.refusal_frame() {
+                            let _ = sock.sendall(&close).await;
+                        }
+                        return Err(format!("{}: {refusal}", hello.location));
+                    }
                     sock.sendall(&bytes)
                         .await
                         .map_err(|err| format!("handshake: {err}"))?;
@@ -226,10 +237,14 @@ async fn read(
                             }
                         }
                     } else if frame.kind() == FrameKind::Close {
-                        return format!(
-                            "the peer closed the link: {}",
+                        // An orderly close: the peer is gone, not lost, so
+                        // nobody redials.
+                        let why = format!(
+                            "closed by the peer: {}",
                             String::from_utf8_lossy(frame.body())
                         );
+                        node.go_offline(peer, &why);
+                        return why;
                     } else {
                         serve.frame(frame.kind(), frame.body());
                     }
@@ -264,6 +279,18 @@ fn is_live(peer: &Peer) -> bool {
 /// Whether `conn` is the peer's live connection.
 fn is_current(peer: &Peer, conn: u64) -> bool {
     matches!(peer.lock().state, LinkState::Up { conn: live, .. } if live == conn)
+}
+
+/// Closes a link in order: tells the peer (which then gives this node up
+/// instead of redialing) and shuts the connection.
+#[task]
+pub(crate) fn close(sock: Arc<AsyncSocket>, task: TaskCtx) {
+    task.set_daemon(true);
+    let mut frame = Vec::new();
+    if crate::wire::write_frame(FrameKind::Close, b"closed by its peer", &mut frame).is_ok() {
+        let _ = sock.sendall(&frame).timeout(1.0).await;
+    }
+    let _ = sock.shutdown(Shutdown::Both);
 }
 
 #[task]

@@ -39,7 +39,7 @@ use pycos::{AsyncSocket, Channel, Pycos, Task, WaitExt};
 pub use config::{DEFAULT_PORT, NodeBuilder};
 pub use status::{PeerState, PeerStatus};
 
-use crate::Location;
+use crate::{Location, link};
 use locate::Wanted;
 use peer::LinkState;
 use state::NodeState;
@@ -253,12 +253,11 @@ impl Node {
         let Some(peer) = self.state.peer(&location.to_string()) else {
             return;
         };
-        let _ = peer
-            .lock()
-            .outbox
-            .push(None, crate::wire::FrameKind::Close, b"closed by its peer");
-        peer.writer.notify();
+        let sock = peer.lock().sock.take();
         self.state.go_offline(&peer, "closed");
+        if let Some(sock) = sock {
+            self.state.sched.spawn(link::conn::close(sock));
+        }
     }
 
     /// The location of the peer named `name`: a peer online now, or one
@@ -286,8 +285,8 @@ impl Node {
 
     /// Makes `task` receive a [`PeerStatus`] for every peer online now,
     /// then one each time a peer comes online or goes offline.
-    pub fn peer_status(&self, task: &Task) {
-        self.state.watch_peers(task.clone());
+    pub fn peer_status<R>(&self, task: &Task<R>) {
+        self.state.watch_peers(task.untyped());
     }
 
     /// Sends a discovery ping now (nothing when discovery is off).

@@ -177,6 +177,7 @@ impl NodeState {
         self: &Arc<Self>,
         peer: &Arc<Peer>,
         conn: u64,
+        sock: &Arc<pycos::AsyncSocket>,
         dialed_by_us: bool,
         name: &str,
         incarnation: u64,
@@ -199,6 +200,7 @@ impl NodeState {
             inner.incarnation = Some(incarnation);
             inner.name = name.to_owned();
             inner.state = LinkState::Up { conn, dialed_by_us };
+            inner.sock = Some(sock.clone());
             inner.failures = 0;
             inner.last_error = None;
             wake(std::mem::take(&mut inner.up_waiters));
@@ -225,6 +227,7 @@ impl NodeState {
             LinkState::Up { conn: live, .. } if live == conn => {
                 tracing::debug!(peer = %peer.location, why, "link down");
                 inner.state = LinkState::Connecting;
+                inner.sock = None;
                 inner.last_error = Some(why.to_owned());
                 !self.closed.load(Ordering::Relaxed)
             }
@@ -242,6 +245,7 @@ impl NodeState {
             }
             let was_known = inner.incarnation.is_some();
             inner.state = LinkState::Offline;
+            inner.sock = None;
             inner.last_error = Some(why.to_owned());
             (inner.fail_all(why), was_known)
         };
@@ -253,6 +257,15 @@ impl NodeState {
             self.tell_watchers(peer, PeerState::Offline);
         }
         self.wake_peer_waiters();
+    }
+
+    /// Whether a peer at `location` that linked to this node is refused:
+    /// peers are ignored and this node did not add it.
+    pub(crate) fn refuses(&self, location: Location) -> bool {
+        self.ignore_peers.load(Ordering::Relaxed)
+            && !self
+                .peer(&location.to_string())
+                .is_some_and(|peer| peer.lock().explicit)
     }
 
     /// Makes an Offline (or closed) peer connectable again.

@@ -1,0 +1,174 @@
+//! Peers: `peer`, `peer_status` (Online at once for known peers, then
+//! Online/Offline), `locate_peer`, `close_peer` seen on both sides, and
+//! `ignore_peers`.
+//!
+//! The test process is node A; node B is this binary re-run as a child
+//! (`PYCOS_NET_CHILD=peers-b`) on 127.0.0.1 that obeys lines on its stdin
+//! and reports on its stdout; it is killed by pid when the test ends.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use pycos::prelude::*;
+use pycos_net::{Location, Node, PeerState, PeerStatus};
+
+const WAIT: Duration = Duration::from_secs(10);
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn builder(name: &str) -> pycos_net::NodeBuilder {
+    Node::builder()
+        .name(name)
+        .host("127.0.0.1".parse().unwrap())
+        .tcp_port(0)
+        .discover(false)
+        .secret("peers test")
+        .msg_timeout(Duration::from_secs(3))
+        .max_connection_errors(2)
+}
+
+#[test]
+fn child_entry() {
+    if std::env::var("PYCOS_NET_CHILD").as_deref() != Ok("peers-b") {
+        return;
+    }
+    let node = builder("b").start().unwrap();
+    let watcher = Pycos::instance().spawn(print_status());
+    node.peer_status(&watcher);
+    println!("at {}", node.location());
+    for line in std::io::stdin().lines().map_while(Result::ok) {
+        match line.as_str() {
+            "ignore" => {
+                node.ignore_peers(true);
+                println!("ignoring");
+            }
+            _ => break,
+        }
+    }
+}
+
+#[task]
+fn print_status(task: TaskCtx) {
+    task.set_daemon(true);
+    loop {
+        let msg = task.receive().await;
+        if let Some(status) = msg.downcast_ref::<PeerStatus>() {
+            println!("status {} {:?}", status.name, status.status);
+        }
+    }
+}
+
+/// The next `PeerStatus` the task receives, within [`WAIT`].
+async fn next_status(task: &TaskCtx) -> Result<PeerStatus, String> {
+    let msg = task
+        .receive()
+        .timeout(WAIT)
+        .await
+        .ok_or("no PeerStatus came")?;
+    msg.downcast::<PeerStatus>()
+        .map_err(|other| format!("not a PeerStatus: {other:?}"))
+}
+
+#[task]
+fn peers_of_a(b: Location, task: TaskCtx) -> Result<(), String> {
+    let node = Node::current().unwrap();
+    node.peer(b).await.map_err(|e| e.to_string())?;
+    assert_eq!(node.peers(), [b], "B is the one peer online");
+
+    // Online at once for the peer already known.
+    node.peer_status(&task.handle());
+    let status = next_status(&task).await?;
+    assert_eq!(
+        (status.location, status.name.as_str(), status.status),
+        (b, "b", PeerState::Online)
+    );
+
+    assert_eq!(node.locate_peer("b", WAIT).await, Some(b));
+    assert_eq!(
+        node.locate_peer("nobody", Duration::from_millis(200)).await,
+        None
+    );
+
+    // Closed here: Offline here (and on B, which the test reads).
+    node.close_peer(b);
+    let status = next_status(&task).await?;
+    assert_eq!((status.location, status.status), (b, PeerState::Offline));
+    assert!(node.peers().is_empty(), "no peer online after close_peer");
+
+    // Linked again: Online again.
+    node.peer(b).await.map_err(|e| format!("relink: {e}"))?;
+    let status = next_status(&task).await?;
+    assert_eq!((status.location, status.status), (b, PeerState::Online));
+    Ok(())
+}
+
+#[task]
+fn relink(b: Location) -> Result<(), String> {
+    let node = Node::current().unwrap();
+    node.close_peer(b);
+    // Give the close a moment to reach B before asking again: bounded by
+    // waiting for B's report in the test, not here.
+    node.peer(b).await.map_err(|e| e.to_string())
+}
+
+#[test]
+fn peers_come_and_go() {
+    if std::env::var("PYCOS_NET_CHILD").is_ok() {
+        return;
+    }
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "child_entry", "--nocapture"])
+        .env("PYCOS_NET_CHILD", "peers-b")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("node B starts");
+    let mut stdin = child.stdin.take().unwrap();
+    let (lines, rx) = mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let child = Killed(child);
+    let mut seen = Vec::new();
+    let mut wait_for = |wanted: &str| -> String {
+        loop {
+            match rx.recv_timeout(WAIT) {
+                Ok(line) if line.starts_with(wanted) => return line,
+                Ok(line) => seen.push(line),
+                Err(_) => panic!("node B never printed {wanted:?}; it printed {seen:?}"),
+            }
+        }
+    };
+    let b: Location = wait_for("at ")[3..].parse().unwrap();
+    let _a = builder("a").start().unwrap();
+    let outcome = Pycos::instance().spawn(peers_of_a(b)).value_timeout(30.0);
+    assert!(outcome.is_ok(), "A's view of its peers: {outcome:?}");
+    // B saw A come, go (A closed the link) and come again.
+    wait_for("status a Online");
+    wait_for("status a Offline");
+    wait_for("status a Online");
+
+    // B ignores peers: A, which B never added, is refused once closed.
+    writeln!(stdin, "ignore").unwrap();
+    wait_for("ignoring");
+    let refused = Pycos::instance().spawn(relink(b)).value_timeout(30.0);
+    assert!(
+        refused.is_err(),
+        "B ignores peers, so A cannot link again: {refused:?}"
+    );
+    drop(child);
+}
