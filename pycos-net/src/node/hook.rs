@@ -8,6 +8,7 @@ use pycos::channel::{SendError as ChannelSendError, SubscribeError, Subscriber, 
 use pycos::remote::{Hook, HookFuture, RemoteChannel, RemoteTask};
 use pycos::{Channel, Msg, NotAlive, SendError, Task, TaskError, ThrowError, ThrownError, WaitExt};
 
+use crate::Location;
 use crate::proto::{Answer, Op, Post};
 use crate::wire::FrameKind;
 
@@ -32,12 +33,21 @@ enum Unsent {
 }
 
 impl NodeHook {
-    /// The peer of `location` for an operation on the id's incarnation.
+    /// The peer of `location` for an operation on the id's incarnation. A
+    /// handle can name a node this one never linked to (it came inside a
+    /// message from a third node): that node is linked to on demand.
     fn peer_for(&self, location: &str, incarnation: u64) -> Result<Arc<Peer>, Unsent> {
-        let peer = self
-            .node
-            .peer(location)
-            .ok_or_else(|| Unsent::Unknown(format!("{location} is not a known peer")))?;
+        let peer = match self.node.peer(location) {
+            Some(peer) => peer,
+            None => {
+                let at: Location = location.parse().map_err(|_| {
+                    Unsent::Unknown(format!("{location} is not a node's location"))
+                })?;
+                let peer = self.node.peer_at(at);
+                self.node.ensure_link(&peer);
+                peer
+            }
+        };
         let known = peer.lock().incarnation;
         if known.is_some_and(|now| now != incarnation) {
             return Err(Unsent::Stale);
