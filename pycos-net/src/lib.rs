@@ -60,6 +60,11 @@
 pub mod discovery;
 mod discovery_glue;
 mod error;
+/// Envelope decoders and sample encoders for the fuzz and security tests
+/// only.
+#[doc(hidden)]
+#[path = "fuzz_hooks.rs"]
+pub mod __fuzz;
 pub mod handshake;
 mod link;
 mod location;
