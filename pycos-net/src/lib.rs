@@ -57,14 +57,14 @@
 //! [codec]: wire::encode
 #![deny(unsafe_code)]
 
-pub mod discovery;
-mod discovery_glue;
-mod error;
 /// Envelope decoders and sample encoders for the fuzz and security tests
 /// only.
 #[doc(hidden)]
 #[path = "fuzz_hooks.rs"]
 pub mod __fuzz;
+pub mod discovery;
+mod discovery_glue;
+mod error;
 pub mod handshake;
 mod link;
 mod location;
