@@ -137,6 +137,11 @@
 //! [codec]: wire::encode
 #![deny(unsafe_code)]
 
+/// Envelope decoders and sample encoders for the fuzz and security tests
+/// only.
+#[doc(hidden)]
+#[path = "fuzz_hooks.rs"]
+pub mod __fuzz;
 pub mod discovery;
 mod discovery_glue;
 mod error;

@@ -20,8 +20,24 @@
 //! handshake's Hello, Auth and Close bodies (alone, and through two
 //! handshake machines whose frames are altered in flight: the side that
 //! receives an altered frame never completes) and the discovery datagram.
+//!
+//! A third drives the envelopes of established links: the Message body
+//! (`Post`), a request's `Op`, a reply's `Answer` and the `Msg` payloads
+//! inside them, decoded as a node decodes them, under a wire context whose
+//! scheduler is served by a real node (started once in this process, on
+//! 127.0.0.1, discovery off), so handles inside decode as local tasks and
+//! channels or as proxies. Besides no panic, each decode's peak allocation
+//! is measured (a counting global allocator, per thread) and must stay
+//! within a bound proportional to the input.
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use pycos::message::{WireContext, with_wire_context};
+use pycos::remote::{RemoteChannel, RemoteTask};
+use pycos::{Channel, ChannelId, Msg, Task, TaskId};
 
 use pycos_net::Location;
 use pycos_net::discovery::{self, Announce, AnnounceKind, MAX_DATAGRAM};
@@ -425,4 +441,320 @@ fn handshake_and_discovery_decoders_never_panic() {
             panic!("fixed-format case {case} failed (PYCOS_FUZZ_SEED={seed})");
         }
     }
+}
+
+// ------------------------------------------------ post-handshake envelopes
+
+struct Counting;
+
+thread_local! {
+    static LIVE: Cell<usize> = const { Cell::new(0) };
+    static PEAK: Cell<usize> = const { Cell::new(0) };
+}
+
+fn note_alloc(size: usize) {
+    // `try_with`: the thread-local may already be gone while a thread exits.
+    let _ = LIVE.try_with(|live| {
+        let now = live.get() + size;
+        live.set(now);
+        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
+    });
+}
+
+fn note_free(size: usize) {
+    let _ = LIVE.try_with(|live| live.set(live.get().saturating_sub(size)));
+}
+
+// SAFETY: every method forwards to `System` with the caller's arguments
+// unchanged and only updates thread-local counters on the side, which
+// neither allocates nor unwinds.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note_alloc(layout.size());
+        // SAFETY: forwarded as received; the caller upholds `alloc`'s contract.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        note_free(layout.size());
+        // SAFETY: `ptr` came from `System` through this allocator with `layout`.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note_alloc(new_size);
+        note_free(layout.size());
+        // SAFETY: as `dealloc` for `ptr` and `layout`; `new_size` is the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// The most bytes live at once (above what was live at the start) while
+/// `f` runs on this thread.
+fn peak_during<R>(f: impl FnOnce() -> R) -> (R, usize) {
+    let base = LIVE.with(Cell::get);
+    PEAK.with(|peak| peak.set(base));
+    let result = f();
+    (result, PEAK.with(Cell::get) - base)
+}
+
+/// What one envelope decode may allocate at most: a fixed part (a proxy's
+/// header, error texts) and a part proportional to the input.
+fn alloc_bound(input: usize) -> usize {
+    16 * 1024 + 16 * input
+}
+
+/// The node of this process, its scheduler serving the decoded proxies.
+fn node() -> &'static pycos_net::Node {
+    static NODE: OnceLock<pycos_net::Node> = OnceLock::new();
+    NODE.get_or_init(|| {
+        pycos_net::Node::builder()
+            .name("fuzz")
+            .host(std::net::Ipv4Addr::LOCALHOST.into())
+            .tcp_port(0)
+            .discover(false)
+            .start()
+            .expect("the fuzz node starts")
+    })
+}
+
+#[pycos::task]
+fn idle(task: pycos::TaskCtx) {
+    task.set_daemon(true);
+    loop {
+        let _ = task.receive().await;
+    }
+}
+
+/// What decoding covers: the envelope kinds.
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Post,
+    Op,
+    Answer,
+    Msg,
+    /// A whole Request (`true`) or Reply body: the id, then the rest.
+    Framed(bool),
+}
+
+fn decode_as(kind: Kind, bytes: &[u8]) -> bool {
+    use pycos_net::__fuzz;
+    match kind {
+        Kind::Post => __fuzz::post(bytes).is_ok(),
+        Kind::Op => __fuzz::op(bytes).is_ok(),
+        Kind::Answer => __fuzz::answer(bytes).is_ok(),
+        Kind::Msg => __fuzz::msg(bytes).is_ok(),
+        Kind::Framed(request) => matches!(__fuzz::request_or_reply(bytes, request), Some(Ok(_))),
+    }
+}
+
+struct Envelopes {
+    ctx: WireContext,
+    /// (kind, valid body) to mutate.
+    samples: Vec<(Kind, Vec<u8>)>,
+    /// Handles kept alive so that local references resolve.
+    _keep: (Task, Channel),
+}
+
+/// The samples, made once per process (the channel's name is registered).
+fn envelopes() -> &'static Envelopes {
+    static ENVELOPES: OnceLock<Envelopes> = OnceLock::new();
+    ENVELOPES.get_or_init(make_envelopes)
+}
+
+fn make_envelopes() -> Envelopes {
+    let node = node();
+    let sched = node.scheduler().clone();
+    let local = sched.spawn(idle()).untyped();
+    let channel = Channel::new("fuzz-channel").expect("a channel");
+    channel.register().expect("the channel's name is free");
+    let other = pycos::remote::incarnation() ^ 0x5a5a;
+    let far = "127.0.0.3:9705";
+    let proxy = Task::from_remote(
+        &sched,
+        RemoteTask {
+            location: far.into(),
+            id: TaskId::from_parts(other, 9),
+            name: "far".into(),
+        },
+    )
+    .expect("a proxy task");
+    let proxy_channel = Channel::from_remote(
+        &sched,
+        RemoteChannel {
+            location: far.into(),
+            id: ChannelId::from_parts(other, 4),
+            name: "far-channel".into(),
+        },
+    )
+    .expect("a proxy channel");
+    let msgs = [
+        Msg::new(7_u64),
+        Msg::new(-3_i32),
+        Msg::new("hé".repeat(3)),
+        Msg::new(vec![1_u8, 2, 3]),
+        Msg::new(Some("x".to_owned())),
+        Msg::new(vec!["a".to_owned(), "b".to_owned()]),
+        Msg::new(local.clone()),
+        Msg::new(proxy.clone()),
+        Msg::new(channel.clone()),
+        Msg::new(proxy_channel.clone()),
+        Msg::new(Location::new(std::net::Ipv4Addr::LOCALHOST.into(), 9705)),
+    ];
+    let mut samples = Vec::new();
+    for (task, chan) in [(&local, &channel), (&proxy, &proxy_channel)] {
+        let s = pycos_net::__fuzz::samples(task, chan, &msgs);
+        let id = fastrand::u64(..).to_be_bytes();
+        samples.extend(s.posts.into_iter().map(|b| (Kind::Post, b)));
+        samples.extend(s.msgs.into_iter().map(|b| (Kind::Msg, b)));
+        for op in s.ops {
+            samples.push((Kind::Framed(true), [&id[..], &op].concat()));
+            samples.push((Kind::Op, op));
+        }
+        for answer in s.answers {
+            samples.push((Kind::Framed(false), [&id[..], &answer].concat()));
+            samples.push((Kind::Answer, answer));
+        }
+    }
+    let ctx = WireContext {
+        sched,
+        peer: "127.0.0.2:9705".into(),
+    };
+    Envelopes {
+        ctx,
+        samples,
+        _keep: (local, channel),
+    }
+}
+
+fn one_envelope_case(rng: &mut fastrand::Rng, env: &Envelopes) {
+    let kinds = [
+        Kind::Post,
+        Kind::Op,
+        Kind::Answer,
+        Kind::Msg,
+        Kind::Framed(true),
+        Kind::Framed(false),
+    ];
+    let (kind, bytes) = match rng.u8(..8) {
+        0 => {
+            let bytes: Vec<u8> = (0..rng.usize(..128)).map(|_| rng.u8(..)).collect();
+            (*pick(rng, &kinds), bytes)
+        }
+        1 => {
+            // A valid body read as another kind.
+            let (_, bytes) = pick(rng, &env.samples);
+            (*pick(rng, &kinds), bytes.clone())
+        }
+        _ => {
+            let (kind, bytes) = pick(rng, &env.samples);
+            let mut bytes = bytes.clone();
+            mutate(rng, &mut bytes);
+            (*kind, bytes)
+        }
+    };
+    let with_context = rng.u8(..8) != 0;
+    let base = LIVE.with(Cell::get);
+    let (_, peak) = peak_during(|| {
+        if with_context {
+            with_wire_context(&env.ctx, || decode_as(kind, &bytes))
+        } else {
+            decode_as(kind, &bytes)
+        }
+    });
+    if LIVE.with(Cell::get) > base {
+        // The decode kept memory after everything it made was dropped:
+        // pycos interns the name of every proxy it makes, so a handle with
+        // a new name (a mutated one) leaks it and can grow the interner's
+        // table, whose reallocation is not the decode's own cost. See
+        // `proxy_names_from_peers_are_not_kept`.
+        return;
+    }
+    assert!(
+        peak <= alloc_bound(bytes.len()),
+        "{kind:?} of {} bytes allocated {peak} bytes at once",
+        bytes.len()
+    );
+}
+
+#[test]
+fn envelope_decoders_never_panic_and_stay_bounded() {
+    let cases = env_u64("PYCOS_FUZZ_CASES", DEFAULT_CASES);
+    let seed = env_u64("PYCOS_FUZZ_SEED", DEFAULT_SEED);
+    let env = envelopes();
+    // The control: every sample decodes as itself under the context, and
+    // those naming a handle fail (cleanly) without one.
+    let mut need_context = 0;
+    for (kind, bytes) in &env.samples {
+        assert!(
+            with_wire_context(&env.ctx, || decode_as(*kind, bytes)),
+            "a valid {kind:?} sample did not decode"
+        );
+        need_context += usize::from(!decode_as(*kind, bytes));
+    }
+    assert!(need_context > 0, "no sample carries a handle");
+    let mut rng = fastrand::Rng::with_seed(seed);
+    for case in 0..cases {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            one_envelope_case(&mut rng, env)
+        }));
+        if result.is_err() {
+            panic!("envelope case {case} failed (PYCOS_FUZZ_SEED={seed})");
+        }
+    }
+}
+
+/// Decoding handles a peer sent keeps nothing once they are dropped: a
+/// peer can send any number of distinct task names.
+///
+/// Fails today: `pycos`'s `Header::new_remote` interns the proxy's name
+/// (leaked once per distinct text, as `pycos::id` documents for local
+/// names, whose doc says names from peers must not be), so every new name
+/// in a decoded handle stays allocated for the life of the process.
+#[test]
+#[ignore = "pycos interns the names of proxies decoded from peers: unbounded growth"]
+fn proxy_names_from_peers_are_not_kept() {
+    let env = envelopes();
+    let other = pycos::remote::incarnation() ^ 0xa5a5;
+    let names: Vec<String> = (0..20_000)
+        .map(|i| format!("peer-chosen-name-{i}"))
+        .collect();
+    let encoded: Vec<Vec<u8>> = (0..20_000)
+        .map(|i| {
+            let proxy = Task::from_remote(
+                &env.ctx.sched,
+                RemoteTask {
+                    location: "127.0.0.4:9705".into(),
+                    id: TaskId::from_parts(other, i),
+                    name: names[i as usize].as_str().into(),
+                },
+            )
+            .expect("a proxy");
+            wire::encode(&Msg::new(proxy)).unwrap()
+        })
+        .collect();
+    // Encoding made (and interned) the names already: decode fresh ones.
+    let fresh: Vec<Vec<u8>> = encoded
+        .iter()
+        .zip(&names)
+        .map(|(bytes, name)| {
+            let mut bytes = bytes.clone();
+            let at = bytes.len() - name.len();
+            bytes[at] = b'q'; // the name's first character: a new name
+            bytes
+        })
+        .collect();
+    let base = LIVE.with(Cell::get);
+    for bytes in &fresh {
+        assert!(with_wire_context(&env.ctx, || decode_as(Kind::Msg, bytes)));
+    }
+    let kept = LIVE.with(Cell::get).saturating_sub(base);
+    assert!(
+        kept < 64 * 1024,
+        "decoding {} proxies with new names kept {kept} bytes",
+        fresh.len()
+    );
 }
