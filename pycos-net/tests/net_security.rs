@@ -725,19 +725,21 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
+/// (connection, toward the target) -> the bytes in order.
+type Records = Arc<Mutex<BTreeMap<(usize, bool), Vec<u8>>>>;
+
 /// A TCP proxy on 127.0.0.1 in front of `target` that records both
 /// directions of every connection.
 struct Proxy {
     at: SocketAddr,
-    /// (connection, toward the target) -> the bytes in order.
-    records: Arc<Mutex<BTreeMap<(usize, bool), Vec<u8>>>>,
+    records: Records,
 }
 
 impl Proxy {
     fn start(target: SocketAddr) -> Proxy {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind the proxy");
         let at = listener.local_addr().unwrap();
-        let records: Arc<Mutex<BTreeMap<(usize, bool), Vec<u8>>>> = Arc::default();
+        let records: Records = Arc::default();
         let rec = records.clone();
         std::thread::spawn(move || {
             for (conn, down) in listener.incoming().enumerate() {

@@ -183,9 +183,50 @@ pub(crate) fn intern(name: &str) -> &'static str {
     leaked
 }
 
+/// How many distinct names of remote tasks are interned at most.
+const MAX_REMOTE_NAMES: usize = 4096;
+
+/// What a proxy is named once [`MAX_REMOTE_NAMES`] distinct remote names
+/// were seen: a peer (even an authenticated one) cannot make this node
+/// keep more. The proxy's full reference keeps the real name
+/// (`Task::remote_ref`).
+pub(crate) const OVERFLOW_NAME: &str = "<remote>";
+
+/// `intern` for a name that came from a peer: the same, up to
+/// [`MAX_REMOTE_NAMES`] distinct names, then [`OVERFLOW_NAME`] for new
+/// ones. A cluster's tasks have the names of its task functions, far fewer.
+pub(crate) fn intern_remote(name: &str) -> &'static str {
+    static REMOTE: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut names = crate::util::lock(REMOTE.get_or_init(Mutex::default));
+    if let Some(&known) = names.get(name) {
+        return known;
+    }
+    if names.len() >= MAX_REMOTE_NAMES {
+        return OVERFLOW_NAME;
+    }
+    let interned = intern(name);
+    names.insert(interned);
+    interned
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{ChannelId, TaskId, intern, next_serial};
+    use super::{
+        ChannelId, MAX_REMOTE_NAMES, OVERFLOW_NAME, TaskId, intern, intern_remote, next_serial,
+    };
+
+    #[test]
+    fn remote_names_are_bounded() {
+        for i in 0..MAX_REMOTE_NAMES + 10 {
+            let _ = intern_remote(&format!("peer-made-{i}"));
+        }
+        assert_eq!(
+            intern_remote("peer-made-0"),
+            "peer-made-0",
+            "known names stay"
+        );
+        assert_eq!(intern_remote("one too many"), OVERFLOW_NAME);
+    }
 
     #[test]
     fn ids_are_sixteen_bytes() {

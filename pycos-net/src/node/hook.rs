@@ -40,9 +40,9 @@ impl NodeHook {
         let peer = match self.node.peer(location) {
             Some(peer) => peer,
             None => {
-                let at: Location = location.parse().map_err(|_| {
-                    Unsent::Unknown(format!("{location} is not a node's location"))
-                })?;
+                let at: Location = location
+                    .parse()
+                    .map_err(|_| Unsent::Unknown(format!("{location} (not a node's location)")))?;
                 let peer = self.node.peer_at(at);
                 self.node.ensure_link(&peer);
                 peer
@@ -71,7 +71,7 @@ impl NodeHook {
         self.node
             .post(&peer, Some(target), FrameKind::Message, &[], post)
             .map_err(|err| match err {
-                PostError::Offline => Unsent::Offline(format!("{} is offline", to.location)),
+                PostError::Offline => Unsent::Offline(format!("{} (offline)", to.location)),
                 PostError::Encode(_) => Unsent::NotSerializable,
             })
     }
@@ -250,7 +250,7 @@ impl Hook for NodeHook {
             .post(&peer, Some(to.id.serial()), FrameKind::Message, &[], &post)
             .map_err(|err| match err {
                 PostError::Offline => {
-                    ChannelSendError::unreachable(msg, format!("{} is offline", to.location))
+                    ChannelSendError::unreachable(msg, format!("{} (offline)", to.location))
                 }
                 PostError::Encode(_) => ChannelSendError::not_serializable(msg),
             })

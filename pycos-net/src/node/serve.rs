@@ -172,7 +172,7 @@ impl Serve {
         match self.decode::<Answer>(rest) {
             Ok(answer) => reply.answer(Ok(answer)),
             Err(err) => reply.answer(Err(Failure::Unreachable(format!(
-                "{} sent an answer this node cannot read: {err}",
+                "{} (sent an answer this node cannot read: {err})",
                 self.peer.location
             )))),
         }

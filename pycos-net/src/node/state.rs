@@ -247,7 +247,10 @@ impl NodeState {
             inner.state = LinkState::Offline;
             inner.sock = None;
             inner.last_error = Some(why.to_owned());
-            (inner.fail_all(why), was_known)
+            (
+                inner.fail_all(&format!("{} ({why})", peer.location)),
+                was_known,
+            )
         };
         tracing::info!(peer = %peer.location, why, "peer offline");
         for (reply, failure) in failed {
@@ -284,7 +287,7 @@ impl NodeState {
         };
         for reply in failed {
             reply.answer(Err(Failure::Unreachable(format!(
-                "{}: {why}",
+                "{} ({why})",
                 peer.location
             ))));
         }
@@ -363,8 +366,11 @@ pub(crate) enum PostError {
 impl PostError {
     pub(crate) fn into_failure(self, peer: &Peer) -> Failure {
         match self {
-            PostError::Offline => Failure::Unreachable(format!("{} is offline", peer.location)),
-            PostError::Encode(err) => Failure::Unreachable(format!("not encodable: {err}")),
+            PostError::Offline => Failure::Unreachable(format!("{} (offline)", peer.location)),
+            PostError::Encode(err) => Failure::Unreachable(format!(
+                "{} (the request cannot be encoded: {err})",
+                peer.location
+            )),
         }
     }
 }

@@ -32,8 +32,10 @@
 //! whose rarely-used part holds the reference, so a local `Task` stays one
 //! pointer and the header does not grow; checking "remote?" is one relaxed
 //! load on every operation. Remote task names are interned like run-time
-//! local names (see `crate::id`): bounded by the task functions of the
-//! cluster, which peers that passed the handshake name.
+//! local names (see `crate::id`), up to a fixed number of distinct ones:
+//! a cluster's tasks are named by its task functions, and a peer that
+//! sends endless fresh names gets proxies named `<remote>` past the cap
+//! (the reference keeps the real name) instead of growing this node.
 
 mod channel;
 mod task;

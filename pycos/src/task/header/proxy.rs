@@ -21,7 +21,7 @@ impl Header {
     /// A proxy of the task `target` on another node, served by `sched`'s
     /// hook. It is a daemon: it keeps no `join` waiting.
     pub(crate) fn new_remote(sched: Arc<Shared>, target: RemoteTask) -> Arc<Header> {
-        let name = crate::id::intern(&target.name);
+        let name = crate::id::intern_remote(&target.name);
         let rare = Rare {
             remote: Some(Box::new(Proxied {
                 target,
