@@ -300,6 +300,9 @@ fn write(node: Arc<NodeState>, peer: Arc<Peer>, conn: u64, sock: Arc<AsyncSocket
     let mut batch = Vec::new();
     loop {
         if !is_current(&peer, conn) {
+            // Replaced by the link both sides keep, or down: close this
+            // connection so its reader (and the peer's) end now.
+            let _ = sock.shutdown(Shutdown::Both);
             return;
         }
         {
