@@ -22,9 +22,13 @@
 //!
 //! Environment (for quick runs):
 //! - `PYCOS_BENCH_SCALE`: multiplies every count (default 1).
-//! - `PYCOS_BENCH_ROUNDS`: rounds per workload (default 5).
-//! - `PYCOS_BENCH_ONLY`: comma-separated keys (`roundtrip,oneway,python`);
-//!   a positional argument does the same.
+//! - `PYCOS_BENCH_ROUNDS`: rounds per workload (default 7).
+//! - `PYCOS_BENCH_ONLY`: comma-separated keys (`roundtrip,oneway,python`;
+//!   `remote` or `raw` runs one half of `roundtrip`, for profiling); a
+//!   positional argument does the same.
+//! - `PYCOS_BENCH_PIN`: `0` leaves both processes unpinned (by default,
+//!   with two CPUs or more, this process runs on CPU 0 and the server on
+//!   CPU 1, so the kernel never puts both on one CPU mid-run).
 //! - `PYCOS_VENV`: a virtual environment with pycos 4.12.2 installed
 //!   (else `python3` is used if it can import `pycos.netpycos`).
 //! - `PYCOS_ANCHORS`: the anchors folder (default `/work/shared/anchors`).
@@ -71,7 +75,7 @@ struct Config {
 impl Config {
     fn from_env(filter: Vec<String>) -> Config {
         let scale = env_parse("PYCOS_BENCH_SCALE").unwrap_or(1.0_f64).max(1e-6);
-        let rounds = env_parse("PYCOS_BENCH_ROUNDS").unwrap_or(5_usize).max(1);
+        let rounds = env_parse("PYCOS_BENCH_ROUNDS").unwrap_or(7_usize).max(1);
         let mut only: Vec<String> = std::env::var("PYCOS_BENCH_ONLY")
             .unwrap_or_default()
             .split(',')
@@ -100,6 +104,20 @@ fn env_parse<T: std::str::FromStr>(name: &str) -> Option<T> {
     std::env::var(name).ok()?.parse().ok()
 }
 
+/// Pins this process (every thread it starts from now on) to `cpu`, when
+/// pinning is on and the machine has more than one CPU.
+fn pin_to(cpu: usize) {
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cpus < 2 || std::env::var_os("PYCOS_BENCH_PIN").is_some_and(|v| v == "0") {
+        return;
+    }
+    let mut set = rustix::thread::CpuSet::new();
+    set.set(cpu);
+    if let Err(err) = rustix::thread::sched_setaffinity(None, &set) {
+        eprintln!("not pinned to CPU {cpu}: {err}");
+    }
+}
+
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(|a, b| a.partial_cmp(b).expect("no NaN figures"));
     values[values.len() / 2]
@@ -107,9 +125,11 @@ fn median(mut values: Vec<f64>) -> f64 {
 
 fn main() {
     if std::env::var_os(ROLE).is_some_and(|role| role == "server") {
+        pin_to(1);
         server::main();
         return;
     }
+    pin_to(0);
     // `cargo bench` passes `--bench`; any other word selects workloads.
     let filter: Vec<String> = std::env::args()
         .skip(1)
@@ -123,7 +143,10 @@ fn main() {
         config.rounds
     );
     let mut rows = Vec::new();
-    if config.selected("roundtrip") || config.selected("oneway") {
+    if ["roundtrip", "remote", "raw", "oneway"]
+        .iter()
+        .any(|key| config.selected(key))
+    {
         rows.extend(client::run(&config));
     }
     if config.selected("python") {

@@ -85,6 +85,7 @@ pub(crate) fn run(config: &Config, ours_rt: Option<f64>, ours_oneway: Option<f64
             unit: "k trips/s",
             ours,
             baseline: Some(py_rt / 1e3),
+            paired: None,
             target: Target::None,
         });
     }
@@ -95,6 +96,7 @@ pub(crate) fn run(config: &Config, ours_rt: Option<f64>, ours_oneway: Option<f64
             unit: "M msgs/s",
             ours,
             baseline: Some(py_burst / 1e6),
+            paired: None,
             target: Target::None,
         });
     }

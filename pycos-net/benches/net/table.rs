@@ -20,12 +20,15 @@ pub(crate) struct Row {
     pub(crate) unit: &'static str,
     pub(crate) ours: f64,
     pub(crate) baseline: Option<f64>,
+    /// The ratio when measured pair by pair (else `ours / baseline`).
+    pub(crate) paired: Option<f64>,
     pub(crate) target: Target,
 }
 
 impl Row {
     fn ratio(&self) -> Option<f64> {
-        self.baseline.map(|base| self.ours / base)
+        self.paired
+            .or_else(|| self.baseline.map(|base| self.ours / base))
     }
 
     fn target_text(&self) -> String {
