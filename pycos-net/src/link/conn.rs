@@ -40,6 +40,11 @@ pub(crate) async fn run(
     if let Err(err) = sock.set_nodelay(true) {
         tracing::debug!(%err, "TCP_NODELAY not set");
     }
+    // The link keeps its own deadlines (the handshake's limit, the
+    // reader's silence): a per-operation limit on the socket (a dialed
+    // one has the connect's) would only add a clock reading and a timer
+    // to every read and write.
+    sock.settimeout(None::<Duration>);
     let exporter = match &node.tls {
         Some(tls) => Some(
             start_tls(&sock, role, tls)
