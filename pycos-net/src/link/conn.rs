@@ -219,38 +219,13 @@ async fn read(
     let mut bulk = Reassembly::new(node.cfg.max_frame);
     let silence = node.msg_timeout();
     loop {
-        let mut served = false;
-        loop {
-            match reader.next_frame() {
-                Ok(Some(frame)) => {
-                    served = true;
-                    if frame.kind() == FrameKind::Bulk {
-                        match bulk.push(frame.body()) {
-                            Ok(Some((kind, body))) => serve.frame(kind, &body),
-                            Ok(None) => {}
-                            Err(err) => {
-                                tracing::warn!(peer = %peer.location, ?err, "bad bulk chunk dropped")
-                            }
-                        }
-                    } else if frame.kind() == FrameKind::Close {
-                        return format!(
-                            "the peer closed the link: {}",
-                            String::from_utf8_lossy(frame.body())
-                        );
-                    } else {
-                        serve.frame(frame.kind(), frame.body());
-                    }
-                }
-                Ok(None) if held == 0 => break,
-                Ok(None) => {
-                    let used = reader.push(&buf[..held]);
-                    buf.copy_within(used..held, 0);
-                    held -= used;
-                }
-                // The reader stepped over the bad frame: the link goes on.
-                Err(err) => tracing::warn!(peer = %peer.location, %err, "bad frame skipped"),
-            }
-        }
+        // One wire context for every frame of this read.
+        let served = serve
+            .in_context(|| serve_held(&serve, peer, &mut reader, &mut bulk, &mut buf, &mut held));
+        let served = match served {
+            Ok(served) => served,
+            Err(why) => return why,
+        };
         if served {
             let_answers_out(peer).await;
         }
@@ -263,6 +238,51 @@ async fn read(
             Some(Ok(0)) => return "the peer closed the connection".to_owned(),
             Some(Ok(n)) => held += n,
             Some(Err(err)) => return format!("read failed: {err}"),
+        }
+    }
+}
+
+/// Serves every whole frame held (in `reader` and the first `held` bytes
+/// of `buf`). Whether any was served; `Err` with why when the peer closed
+/// the link.
+fn serve_held(
+    serve: &Serve,
+    peer: &Peer,
+    reader: &mut FrameReader,
+    bulk: &mut Reassembly,
+    buf: &mut [u8],
+    held: &mut usize,
+) -> Result<bool, String> {
+    let mut served = false;
+    loop {
+        match reader.next_frame() {
+            Ok(Some(frame)) => {
+                served = true;
+                if frame.kind() == FrameKind::Bulk {
+                    match bulk.push(frame.body()) {
+                        Ok(Some((kind, body))) => serve.frame(kind, &body),
+                        Ok(None) => {}
+                        Err(err) => {
+                            tracing::warn!(peer = %peer.location, ?err, "bad bulk chunk dropped")
+                        }
+                    }
+                } else if frame.kind() == FrameKind::Close {
+                    return Err(format!(
+                        "the peer closed the link: {}",
+                        String::from_utf8_lossy(frame.body())
+                    ));
+                } else {
+                    serve.frame(frame.kind(), frame.body());
+                }
+            }
+            Ok(None) if *held == 0 => return Ok(served),
+            Ok(None) => {
+                let used = reader.push(&buf[..*held]);
+                buf.copy_within(used..*held, 0);
+                *held -= used;
+            }
+            // The reader stepped over the bad frame: the link goes on.
+            Err(err) => tracing::warn!(peer = %peer.location, %err, "bad frame skipped"),
         }
     }
 }

@@ -33,7 +33,7 @@ enum Unsent {
 
 impl NodeHook {
     /// The peer of `location` for an operation on the id's incarnation.
-    fn peer_for(&self, location: &str, incarnation: u64) -> Result<Arc<Peer>, Unsent> {
+    fn peer_for(&self, location: &Arc<str>, incarnation: u64) -> Result<Arc<Peer>, Unsent> {
         let peer = self
             .node
             .peer(location)
