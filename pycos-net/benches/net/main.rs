@@ -105,16 +105,31 @@ fn env_parse<T: std::str::FromStr>(name: &str) -> Option<T> {
 }
 
 /// Pins this process (every thread it starts from now on) to `cpu`, when
-/// pinning is on and the machine has more than one CPU.
-fn pin_to(cpu: usize) {
+/// pinning is on and the machine has more than one CPU. Gives the CPUs it
+/// could run on before, to [`unpin`].
+fn pin_to(cpu: usize) -> Option<rustix::thread::CpuSet> {
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     if cpus < 2 || std::env::var_os("PYCOS_BENCH_PIN").is_some_and(|v| v == "0") {
-        return;
+        return None;
     }
+    let before = rustix::thread::sched_getaffinity(None).ok()?;
     let mut set = rustix::thread::CpuSet::new();
     set.set(cpu);
-    if let Err(err) = rustix::thread::sched_setaffinity(None, &set) {
-        eprintln!("not pinned to CPU {cpu}: {err}");
+    match rustix::thread::sched_setaffinity(None, &set) {
+        Ok(()) => Some(before),
+        Err(err) => {
+            eprintln!("not pinned to CPU {cpu}: {err}");
+            None
+        }
+    }
+}
+
+/// Lets this process (and what it starts) run on the CPUs of `before`.
+fn unpin(before: Option<&rustix::thread::CpuSet>) {
+    if let Some(set) = before
+        && let Err(err) = rustix::thread::sched_setaffinity(None, set)
+    {
+        eprintln!("still pinned: {err}");
     }
 }
 
@@ -129,7 +144,8 @@ fn main() {
         server::main();
         return;
     }
-    pin_to(0);
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let pinned = pin_to(0);
     // `cargo bench` passes `--bench`; any other word selects workloads.
     let filter: Vec<String> = std::env::args()
         .skip(1)
@@ -138,9 +154,7 @@ fn main() {
     let config = Config::from_env(filter);
     println!(
         "pycos-net on loopback, {} cores: scale {}, {} rounds, median",
-        std::thread::available_parallelism().map_or(0, |n| n.get()),
-        config.scale,
-        config.rounds
+        cpus, config.scale, config.rounds
     );
     let mut rows = Vec::new();
     if ["roundtrip", "remote", "raw", "oneway"]
@@ -150,6 +164,8 @@ fn main() {
         rows.extend(client::run(&config));
     }
     if config.selected("python") {
+        // Python's two processes get every CPU, as unpinned programs do.
+        unpin(pinned.as_ref());
         let ours = |key: &str| rows.iter().find(|row: &&table::Row| row.key == key);
         let ours_rt = ours("roundtrip").map(|row| row.ours);
         let ours_oneway = ours("oneway").map(|row| row.ours);
