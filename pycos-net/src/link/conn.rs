@@ -40,6 +40,11 @@ pub(crate) async fn run(
     if let Err(err) = sock.set_nodelay(true) {
         tracing::debug!(%err, "TCP_NODELAY not set");
     }
+    // The link keeps its own deadlines (the handshake's limit, the
+    // reader's silence): a per-operation limit on the socket (a dialed
+    // one has the connect's) would only add a clock reading and a timer
+    // to every read and write.
+    sock.settimeout(None::<Duration>);
     let exporter = match &node.tls {
         Some(tls) => Some(
             start_tls(&sock, role, tls)
@@ -225,39 +230,20 @@ async fn read(
     let mut bulk = Reassembly::new(node.cfg.max_frame);
     let silence = node.msg_timeout();
     loop {
-        loop {
-            match reader.next_frame() {
-                Ok(Some(frame)) => {
-                    if frame.kind() == FrameKind::Bulk {
-                        match bulk.push(frame.body()) {
-                            Ok(Some((kind, body))) => serve.frame(kind, &body),
-                            Ok(None) => {}
-                            Err(err) => {
-                                tracing::warn!(peer = %peer.location, ?err, "bad bulk chunk dropped")
-                            }
-                        }
-                    } else if frame.kind() == FrameKind::Close {
-                        // An orderly close: the peer is gone, not lost, so
-                        // nobody redials.
-                        let why = format!(
-                            "closed by the peer: {}",
-                            String::from_utf8_lossy(frame.body())
-                        );
-                        node.go_offline(peer, &why);
-                        return why;
-                    } else {
-                        serve.frame(frame.kind(), frame.body());
-                    }
-                }
-                Ok(None) if held == 0 => break,
-                Ok(None) => {
-                    let used = reader.push(&buf[..held]);
-                    buf.copy_within(used..held, 0);
-                    held -= used;
-                }
-                // The reader stepped over the bad frame: the link goes on.
-                Err(err) => tracing::warn!(peer = %peer.location, %err, "bad frame skipped"),
+        // One wire context for every frame of this read.
+        let served = serve
+            .in_context(|| serve_held(&serve, peer, &mut reader, &mut bulk, &mut buf, &mut held));
+        let served = match served {
+            Ok(served) => served,
+            Err(why) => {
+                // An orderly close: the peer is gone, not lost, so nobody
+                // redials.
+                node.go_offline(peer, &why);
+                return why;
             }
+        };
+        if served {
+            let_answers_out(peer).await;
         }
         if !is_live(peer) {
             // Replaced by a newer link (or closed): stop reading once idle.
@@ -269,6 +255,62 @@ async fn read(
             Some(Ok(n)) => held += n,
             Some(Err(err)) => return format!("read failed: {err}"),
         }
+    }
+}
+
+/// Serves every whole frame held (in `reader` and the first `held` bytes
+/// of `buf`). Whether any was served; `Err` with why when the peer closed
+/// the link in order (a Close frame).
+fn serve_held(
+    serve: &Serve,
+    peer: &Peer,
+    reader: &mut FrameReader,
+    bulk: &mut Reassembly,
+    buf: &mut [u8],
+    held: &mut usize,
+) -> Result<bool, String> {
+    let mut served = false;
+    loop {
+        match reader.next_frame() {
+            Ok(Some(frame)) => {
+                served = true;
+                if frame.kind() == FrameKind::Bulk {
+                    match bulk.push(frame.body()) {
+                        Ok(Some((kind, body))) => serve.frame(kind, &body),
+                        Ok(None) => {}
+                        Err(err) => {
+                            tracing::warn!(peer = %peer.location, ?err, "bad bulk chunk dropped")
+                        }
+                    }
+                } else if frame.kind() == FrameKind::Close {
+                    return Err(format!(
+                        "closed by the peer: {}",
+                        String::from_utf8_lossy(frame.body())
+                    ));
+                } else {
+                    serve.frame(frame.kind(), frame.body());
+                }
+            }
+            Ok(None) if *held == 0 => return Ok(served),
+            Ok(None) => {
+                let used = reader.push(&buf[..*held]);
+                buf.copy_within(used..*held, 0);
+                *held -= used;
+            }
+            // The reader stepped over the bad frame: the link goes on.
+            Err(err) => tracing::warn!(peer = %peer.location, %err, "bad frame skipped"),
+        }
+    }
+}
+
+/// Gives the tasks the last frames woke a turn, and then the writer if
+/// they queued frames, before the reader reads again: a read that finds
+/// nothing costs a system call, and made before them it would delay every
+/// answer by one.
+async fn let_answers_out(peer: &Peer) {
+    pycos::YieldNow::default().await;
+    if peer.writer.is_set() {
+        pycos::YieldNow::default().await;
     }
 }
 

@@ -29,6 +29,11 @@ impl Notify {
         }
     }
 
+    /// Whether the flag is set: a wake-up not yet taken by the waiter.
+    pub(crate) fn is_set(&self) -> bool {
+        self.set.load(Ordering::Acquire)
+    }
+
     /// Waits until the flag is set, and clears it.
     pub(crate) fn wait(&self) -> Wait<'_> {
         Wait { notify: self }

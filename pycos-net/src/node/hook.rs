@@ -36,7 +36,7 @@ impl NodeHook {
     /// The peer of `location` for an operation on the id's incarnation. A
     /// handle can name a node this one never linked to (it came inside a
     /// message from a third node): that node is linked to on demand.
-    fn peer_for(&self, location: &str, incarnation: u64) -> Result<Arc<Peer>, Unsent> {
+    fn peer_for(&self, location: &Arc<str>, incarnation: u64) -> Result<Arc<Peer>, Unsent> {
         let peer = match self.node.peer(location) {
             Some(peer) => peer,
             None => {

@@ -250,7 +250,7 @@ impl Node {
     /// not reconnect; requests waiting on it fail as unreachable. A later
     /// [`peer`](Self::peer) links again.
     pub fn close_peer(&self, location: Location) {
-        let Some(peer) = self.state.peer(&location.to_string()) else {
+        let Some(peer) = self.state.peer(&location.to_string().into()) else {
             return;
         };
         let sock = peer.lock().sock.take();

@@ -31,13 +31,22 @@ impl Serve {
         Serve { node, peer, ctx }
     }
 
-    fn decode<T: serde::de::DeserializeOwned>(&self, bytes: &[u8]) -> Result<T, String> {
-        with_wire_context(&self.ctx, || decode(bytes, self.node.cfg.max_frame))
-            .map_err(|err| err.to_string())
+    /// Runs `f` with this link's wire context set for the thread: every
+    /// [`frame`](Self::frame) call must be inside it (handles in the frames
+    /// decode as the peer's). Set once for a whole read's frames, not once
+    /// per frame.
+    pub(crate) fn in_context<R>(&self, f: impl FnOnce() -> R) -> R {
+        with_wire_context(&self.ctx, f)
     }
 
-    /// Handles one frame. Nothing a peer sends can stop the link: what
-    /// cannot be decoded is logged (and, for a request, answered so).
+    /// Decodes a frame's value; inside [`in_context`](Self::in_context).
+    fn decode<T: serde::de::DeserializeOwned>(&self, bytes: &[u8]) -> Result<T, String> {
+        decode(bytes, self.node.cfg.max_frame).map_err(|err| err.to_string())
+    }
+
+    /// Handles one frame, inside [`in_context`](Self::in_context). Nothing
+    /// a peer sends can stop the link: what cannot be decoded is logged
+    /// (and, for a request, answered so).
     pub(crate) fn frame(&self, kind: FrameKind, body: &[u8]) {
         match kind {
             FrameKind::Message => self.post(body),

@@ -28,6 +28,8 @@ pub(crate) struct NodeState {
     /// Where the node's tasks run and whose tasks it serves.
     pub(crate) sched: Pycos,
     peers: Mutex<HashMap<Arc<str>, Arc<Peer>>>,
+    /// The peer [`peer`](Self::peer) found last.
+    last_peer: Mutex<Option<Arc<Peer>>>,
     watchers: Mutex<Vec<Task>>,
     next_request: AtomicU64,
     next_conn: AtomicU64,
@@ -59,6 +61,7 @@ impl NodeState {
             incarnation: pycos::remote::incarnation(),
             sched,
             peers: Mutex::new(HashMap::new()),
+            last_peer: Mutex::new(None),
             watchers: Mutex::new(Vec::new()),
             next_request: AtomicU64::new(1),
             next_conn: AtomicU64::new(1),
@@ -73,8 +76,25 @@ impl NodeState {
     }
 
     /// The peer a remote handle's location names, if known.
-    pub(crate) fn peer(&self, key: &str) -> Option<Arc<Peer>> {
-        lock(&self.peers).get(key).cloned()
+    ///
+    /// Handles decoded from a peer's frames share that peer's key (the
+    /// wire context's), and a sender mostly sends to one peer in a row: the
+    /// last peer found is tried first, by pointer, before the map is
+    /// hashed.
+    pub(crate) fn peer(&self, key: &Arc<str>) -> Option<Arc<Peer>> {
+        {
+            let last = lock(&self.last_peer);
+            if let Some(peer) = last.as_ref()
+                && Arc::ptr_eq(&peer.key, key)
+            {
+                return Some(peer.clone());
+            }
+        }
+        let found = lock(&self.peers).get(&**key).cloned();
+        if let Some(peer) = &found {
+            *lock(&self.last_peer) = Some(peer.clone());
+        }
+        found
     }
 
     /// The peer at `location`, added if new.
@@ -267,7 +287,7 @@ impl NodeState {
     pub(crate) fn refuses(&self, location: Location) -> bool {
         self.ignore_peers.load(Ordering::Relaxed)
             && !self
-                .peer(&location.to_string())
+                .peer(&location.to_string().into())
                 .is_some_and(|peer| peer.lock().explicit)
     }
 

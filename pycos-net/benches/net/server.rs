@@ -1,0 +1,83 @@
+//! The server process: a node with the `bench_server` task, and a raw
+//! echo listener. It prints `bench-server node=IP:PORT echo=IP:PORT` and
+//! serves until its standard input closes (or it is killed).
+
+use std::io::{BufRead, Write};
+use std::time::Duration;
+
+use pycos::prelude::*;
+use pycos::{AsyncSocket, Msg};
+
+use crate::{Burst, Ping, SECRET, SERVER_TASK};
+
+pub(crate) fn main() {
+    let node = pycos_net::Node::builder()
+        .name("bench-server")
+        .host("127.0.0.1".parse().expect("address"))
+        .tcp_port(0)
+        .discover(false)
+        .secret(SECRET)
+        .msg_timeout(Duration::from_secs(30))
+        .start()
+        .expect("the server node starts");
+    let echo = AsyncSocket::tcp_listener("127.0.0.1:0".parse().expect("address")).expect("listen");
+    let echo_at = echo.local_addr().expect("address");
+    let sched = node.scheduler().clone();
+    sched.spawn(serve());
+    sched.spawn(accept_echo(echo));
+    println!("bench-server node={} echo={echo_at}", node.location());
+    std::io::stdout().flush().expect("stdout");
+    // Serve until the parent closes our input (or kills us).
+    for line in std::io::stdin().lock().lines() {
+        if line.is_err() {
+            break;
+        }
+    }
+}
+
+/// Answers pings, and counts bursts.
+#[task]
+fn serve(task: TaskCtx) {
+    task.set_daemon(true);
+    task.register(SERVER_TASK).expect("the name is free");
+    let mut burst: Option<(Task, u64)> = None;
+    let mut counted = 0_u64;
+    loop {
+        let msg: Msg = task.receive().await;
+        if let Some(Ping(from, i)) = msg.downcast_ref::<Ping>() {
+            let _ = from.send(*i);
+        } else if msg.is::<u64>() {
+            counted += 1;
+            if let Some((from, n)) = &burst
+                && counted == *n
+            {
+                let _ = from.send(*n);
+                burst = None;
+            }
+        } else if let Some(Burst { from, n }) = msg.downcast_ref::<Burst>() {
+            counted = 0;
+            burst = Some((from.clone(), *n));
+        }
+    }
+}
+
+#[task]
+fn accept_echo(listener: AsyncSocket, task: TaskCtx) {
+    task.set_daemon(true);
+    while let Ok((conn, _)) = listener.accept().await {
+        let _ = conn.set_nodelay(true);
+        Task::new(echo(conn));
+    }
+}
+
+/// Sends back whatever arrives, until the peer closes.
+#[task]
+fn echo(conn: AsyncSocket, task: TaskCtx) {
+    task.set_daemon(true);
+    let mut buf = [0_u8; 4096];
+    while let Ok(n @ 1..) = conn.recv_into(&mut buf).await {
+        if conn.sendall(&buf[..n]).await.is_err() {
+            break;
+        }
+    }
+}
