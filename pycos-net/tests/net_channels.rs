@@ -3,28 +3,18 @@
 //! recipients on both nodes.
 //!
 //! The test process is node A; it starts node B as a child process (this
-//! same test binary, re-run with `PYCOS_NET_CHILD=b`), on 127.0.0.1. The
-//! child is killed by its pid when the test ends, pass or fail.
+//! same test binary, re-run in a role), on 127.0.0.1. The child is killed
+//! by its pid when the test ends, pass or fail.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+mod support;
+
 use std::time::Duration;
 
 use pycos::prelude::*;
 use pycos_net::{Location, Node};
+use support::{Children, ROLE, report};
 
 const WAIT: Duration = Duration::from_secs(10);
-
-/// Kills the child by pid when dropped.
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn node(name: &str) -> Node {
     Node::builder()
@@ -41,17 +31,18 @@ fn node(name: &str) -> Node {
 /// Node B: channel `b1` (with one subscribed task that prints what it
 /// gets) and channel `b2`, both registered; runs until its stdin closes.
 #[test]
-fn child_entry() {
-    if std::env::var("PYCOS_NET_CHILD").as_deref() != Ok("b") {
+fn channels_child() {
+    if std::env::var(ROLE).is_err() {
         return;
     }
+    support::limit_lifetime(Duration::from_secs(60));
     let node = node("b");
     let b1 = Channel::new("b1").unwrap();
     b1.register().unwrap();
     let b2 = Channel::new("b2").unwrap();
     b2.register().unwrap();
     Pycos::instance().spawn(listener(b1.clone()));
-    println!("at {}", node.location());
+    report(&format!("at {}", node.location()));
     let mut line = String::new();
     let _ = std::io::stdin().read_line(&mut line);
 }
@@ -60,10 +51,10 @@ fn child_entry() {
 fn listener(channel: Channel, task: TaskCtx) {
     task.set_daemon(true);
     channel.subscribe(&task).await.unwrap();
-    println!("subscribed");
+    report("subscribed");
     loop {
         let msg = task.receive().await;
-        println!("b1 got {msg:?}");
+        report(&format!("b1 got {msg:?}"));
     }
 }
 
@@ -119,45 +110,21 @@ fn across(b: Location, task: TaskCtx) -> Result<(), String> {
 
 #[test]
 fn hierarchies_across_nodes() {
-    if std::env::var("PYCOS_NET_CHILD").is_ok() {
+    if std::env::var(ROLE).is_ok() {
         return;
     }
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child_entry", "--nocapture"])
-        .env("PYCOS_NET_CHILD", "b")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("node B starts");
-    let stdout = child.stdout.take().unwrap();
-    let child = Killed(child);
-    let (lines, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if lines.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut seen = Vec::new();
-    let mut wait_for = |prefix: &str| -> String {
-        loop {
-            match rx.recv_timeout(WAIT) {
-                Ok(line) if line.starts_with(prefix) => return line,
-                Ok(line) => seen.push(line),
-                Err(_) => panic!("node B never printed {prefix:?}; it printed {seen:?}"),
-            }
-        }
-    };
-    let at: Location = wait_for("at ")[3..].parse().expect("B's location");
-    wait_for("subscribed");
+    let mut children = Children::new();
+    let b = children.spawn("channels_child", "b", &[], None);
+    let at = children.wait_line(b, 0, WAIT, "B's location", |l| l.starts_with("at "));
+    let at: Location = at[3..].parse().expect("B's location");
+    children.wait_line(b, 0, WAIT, "B's subscriber", |l| l == "subscribed");
     let _a = node("a");
     let outcome = Pycos::instance().spawn(across(at)).value_timeout(30.0);
-    match outcome {
-        Ok(()) => {}
-        other => panic!("the hierarchy test failed: {other:?}"),
+    if let Err(err) = outcome {
+        panic!("the hierarchy test failed: {err}");
     }
-    wait_for("b1 got Msg(\"hello\")");
-    wait_for("b1 got Msg(\"via b2\")");
-    drop(child);
+    for sent in ["hello", "via b2"] {
+        let line = format!("b1 got Msg({sent:?})");
+        children.wait_line(b, 0, WAIT, "b1's subscriber got it", |l| l == line);
+    }
 }

@@ -3,27 +3,18 @@
 //! `ignore_peers`.
 //!
 //! The test process is node A; node B is this binary re-run as a child
-//! (`PYCOS_NET_CHILD=peers-b`) on 127.0.0.1 that obeys lines on its stdin
-//! and reports on its stdout; it is killed by pid when the test ends.
+//! (in a role) on 127.0.0.1 that obeys lines on its stdin and reports on
+//! its stdout; it is killed by pid when the test ends.
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+mod support;
+
 use std::time::Duration;
 
 use pycos::prelude::*;
 use pycos_net::{Location, Node, PeerState, PeerStatus};
+use support::{Children, ROLE, report};
 
 const WAIT: Duration = Duration::from_secs(10);
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn builder(name: &str) -> pycos_net::NodeBuilder {
     Node::builder()
@@ -37,19 +28,21 @@ fn builder(name: &str) -> pycos_net::NodeBuilder {
 }
 
 #[test]
-fn child_entry() {
-    if std::env::var("PYCOS_NET_CHILD").as_deref() != Ok("peers-b") {
+fn peers_child() {
+    if std::env::var(ROLE).is_err() {
         return;
     }
+    support::limit_lifetime(Duration::from_secs(60));
+    support::report_node_log();
     let node = builder("b").start().unwrap();
     let watcher = Pycos::instance().spawn(print_status());
     node.peer_status(&watcher);
-    println!("at {}", node.location());
+    report(&format!("at {}", node.location()));
     for line in std::io::stdin().lines().map_while(Result::ok) {
         match line.as_str() {
             "ignore" => {
                 node.ignore_peers(true);
-                println!("ignoring");
+                report("ignoring");
             }
             _ => break,
         }
@@ -62,7 +55,7 @@ fn print_status(task: TaskCtx) {
     loop {
         let msg = task.receive().await;
         if let Some(status) = msg.downcast_ref::<PeerStatus>() {
-            println!("status {} {:?}", status.name, status.status);
+            report(&format!("status {} {:?}", status.name, status.status));
         }
     }
 }
@@ -122,53 +115,38 @@ fn relink(b: Location) -> Result<(), String> {
 
 #[test]
 fn peers_come_and_go() {
-    if std::env::var("PYCOS_NET_CHILD").is_ok() {
+    if std::env::var(ROLE).is_ok() {
         return;
     }
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child_entry", "--nocapture"])
-        .env("PYCOS_NET_CHILD", "peers-b")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("node B starts");
-    let mut stdin = child.stdin.take().unwrap();
-    let (lines, rx) = mpsc::channel();
-    let stdout = child.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if lines.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let child = Killed(child);
-    let mut seen = Vec::new();
-    let mut wait_for = |wanted: &str| -> String {
-        loop {
-            match rx.recv_timeout(WAIT) {
-                Ok(line) if line.starts_with(wanted) => return line,
-                Ok(line) => seen.push(line),
-                Err(_) => panic!("node B never printed {wanted:?}; it printed {seen:?}"),
-            }
-        }
-    };
-    let b: Location = wait_for("at ")[3..].parse().unwrap();
+    let mut children = Children::new();
+    let b = children.spawn("peers_child", "b", &[], None);
+    let at = children.wait_line(b, 0, WAIT, "B's location", |l| l.starts_with("at "));
+    let b_at: Location = at[3..].parse().unwrap();
     let _a = builder("a").start().unwrap();
-    let outcome = Pycos::instance().spawn(peers_of_a(b)).value_timeout(30.0);
+    let outcome = Pycos::instance()
+        .spawn(peers_of_a(b_at))
+        .value_timeout(30.0);
     assert!(outcome.is_ok(), "A's view of its peers: {outcome:?}");
     // B saw A come, go (A closed the link) and come again.
-    wait_for("status a Online");
-    wait_for("status a Offline");
-    wait_for("status a Online");
+    let mut from = 0;
+    for status in ["status a Online", "status a Offline", "status a Online"] {
+        children.wait_line(b, from, WAIT, status, |l| l == status);
+        from = children
+            .seen
+            .iter()
+            .rposition(|(i, l)| *i == b && l == status)
+            .unwrap()
+            + 1;
+    }
 
     // B ignores peers: A, which B never added, is refused once closed.
-    writeln!(stdin, "ignore").unwrap();
-    wait_for("ignoring");
-    let refused = Pycos::instance().spawn(relink(b)).value_timeout(30.0);
+    children.tell(b, "ignore");
+    children.wait_line(b, 0, WAIT, "B ignores peers", |l| l == "ignoring");
+    let refused = Pycos::instance().spawn(relink(b_at)).value_timeout(30.0);
+    children.collect_for(Duration::from_millis(300));
     assert!(
         refused.is_err(),
-        "B ignores peers, so A cannot link again: {refused:?}"
+        "B ignores peers, so A cannot link again: {refused:?}; B reported {:#?}",
+        children.seen
     );
-    drop(child);
 }

@@ -1,28 +1,20 @@
 //! Links over TLS: two nodes with the same certificate link and deliver;
 //! a node without TLS cannot link to a TLS node, and says so.
 //!
-//! The test process is node A; node B is this test binary re-run as a
-//! child (`PYCOS_NET_CHILD=tls-b`) on 127.0.0.1, killed by pid at the end.
+//! Node B is this test binary re-run as a child (in a role) on 127.0.0.1,
+//! killed by pid at the end. Node A is the test process for the TLS case,
+//! and another child for the plain case (one node per process).
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
 
 use pycos::prelude::*;
 use pycos_net::{Location, Node};
+use support::{Children, ROLE, report};
 
 const WAIT: Duration = Duration::from_secs(10);
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// A self-signed certificate for 127.0.0.1, written once per test run.
 fn cert_files(dir: &Path) -> (PathBuf, PathBuf) {
@@ -47,42 +39,27 @@ fn builder(name: &str) -> pycos_net::NodeBuilder {
         .max_connection_errors(1)
 }
 
-/// The lines a child prints, as they come.
-fn lines_of(stdout: std::process::ChildStdout) -> mpsc::Receiver<String> {
-    let (lines, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if lines.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
-}
-
-/// The first line starting with `prefix` (the test harness prints lines
-/// of its own first), within [`WAIT`].
-fn wait_line(rx: &mpsc::Receiver<String>, prefix: &str) -> String {
-    let mut seen = Vec::new();
-    loop {
-        match rx.recv_timeout(WAIT) {
-            Ok(line) if line.starts_with(prefix) => return line,
-            Ok(line) => seen.push(line),
-            Err(_) => panic!("the child never printed {prefix:?}; it printed {seen:?}"),
-        }
-    }
-}
-
+/// The children: `tls` (a TLS node with a task `echo` that reports what
+/// it gets) and `plain` (a node without TLS that links to `PYCOS_TLS_AT`
+/// and reports how that went).
 #[test]
-fn child_entry() {
-    if std::env::var("PYCOS_NET_CHILD").as_deref() != Ok("tls-b") {
+fn tls_child() {
+    let Ok(role) = std::env::var(ROLE) else {
+        return;
+    };
+    support::limit_lifetime(Duration::from_secs(60));
+    if role == "plain" {
+        let _node = builder("plain").start().unwrap();
+        let at: Location = support::env("PYCOS_TLS_AT").parse().unwrap();
+        let outcome = Pycos::instance().spawn(plain_peer(at)).value_timeout(20.0);
+        report(&format!("plain {outcome:?}"));
         return;
     }
-    let dir = PathBuf::from(std::env::var("PYCOS_TLS_DIR").unwrap());
+    let dir = PathBuf::from(support::env("PYCOS_TLS_DIR"));
     let (cert, key) = cert_files(&dir);
     let node = builder("b").tls(cert, key).start().unwrap();
     Pycos::instance().spawn(echo());
-    println!("at {}", node.location());
+    report(&format!("at {}", node.location()));
     let mut line = String::new();
     let _ = std::io::stdin().read_line(&mut line);
 }
@@ -93,7 +70,7 @@ fn echo(task: TaskCtx) {
     task.register("echo").unwrap();
     loop {
         let msg = task.receive().await;
-        println!("echo got {msg:?}");
+        report(&format!("echo got {msg:?}"));
     }
 }
 
@@ -107,82 +84,7 @@ fn talk(b: Location) -> Result<(), String> {
         .ok_or("no echo")?;
     echo.deliver(String::from("over TLS"))
         .await
-        .map_err(|e| e.to_string())?;
-    Ok(())
-}
-
-#[test]
-fn tls_links() {
-    if std::env::var("PYCOS_NET_CHILD").is_ok() {
-        return;
-    }
-    let dir = std::env::temp_dir().join(format!("pycos-net-tls-{}", std::process::id()));
-    let (cert, key) = cert_files(&dir);
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child_entry", "--nocapture"])
-        .env("PYCOS_NET_CHILD", "tls-b")
-        .env("PYCOS_TLS_DIR", &dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("node B starts");
-    let rx = lines_of(child.stdout.take().unwrap());
-    let child = Killed(child);
-    let at: Location = wait_line(&rx, "at ")[3..].parse().unwrap();
-    let _a = builder("a").tls(cert, key).start().unwrap();
-    let outcome = Pycos::instance().spawn(talk(at)).value_timeout(20.0);
-    assert!(outcome.is_ok(), "a TLS link delivers: {outcome:?}");
-    wait_line(&rx, "echo got Msg(\"over TLS\")");
-    drop(child);
-    let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// A node without TLS against a TLS node: refused, with a reason.
-#[test]
-fn plain_node_cannot_link_to_a_tls_node() {
-    if std::env::var("PYCOS_NET_CHILD").is_ok() {
-        return;
-    }
-    // One node per process: this case runs as its own child, which is
-    // the plain node, against a TLS child.
-    if std::env::var("PYCOS_NET_PLAIN").is_err() {
-        let status = Command::new(std::env::current_exe().unwrap())
-            .args([
-                "--exact",
-                "plain_node_cannot_link_to_a_tls_node",
-                "--nocapture",
-            ])
-            .env("PYCOS_NET_PLAIN", "1")
-            .status()
-            .unwrap();
-        assert!(status.success(), "the plain node's checks passed");
-        return;
-    }
-    let dir = std::env::temp_dir().join(format!("pycos-net-tls-plain-{}", std::process::id()));
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child_entry", "--nocapture"])
-        .env("PYCOS_NET_CHILD", "tls-b")
-        .env_remove("PYCOS_NET_PLAIN")
-        .env("PYCOS_TLS_DIR", &dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("node B starts");
-    let rx = lines_of(child.stdout.take().unwrap());
-    let child = Killed(child);
-    let at: Location = wait_line(&rx, "at ")[3..].parse().unwrap();
-    let _plain = builder("plain").start().unwrap();
-    let outcome = Pycos::instance().spawn(plain_peer(at)).value_timeout(20.0);
-    let Err(err) = outcome else {
-        panic!("a plain node must not link to a TLS node");
-    };
-    let why = err.to_string();
-    assert!(
-        why.contains(&at.to_string()),
-        "the error names the peer: {why}"
-    );
-    drop(child);
-    let _ = std::fs::remove_dir_all(&dir);
+        .map_err(|e| e.to_string())
 }
 
 #[task]
@@ -192,4 +94,63 @@ fn plain_peer(b: Location) -> Result<(), String> {
         .peer(b)
         .await
         .map_err(|e| e.to_string())
+}
+
+/// Node B with TLS, its location.
+fn tls_node(children: &mut Children, dir: &Path) -> (usize, Location) {
+    let b = children.spawn(
+        "tls_child",
+        "tls",
+        &[("PYCOS_TLS_DIR", dir.display().to_string())],
+        None,
+    );
+    let at = children.wait_line(b, 0, WAIT, "B's location", |l| l.starts_with("at "));
+    (b, at[3..].parse().unwrap())
+}
+
+#[test]
+fn tls_links() {
+    if std::env::var(ROLE).is_ok() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("pycos-net-tls-{}", std::process::id()));
+    let (cert, key) = cert_files(&dir);
+    let mut children = Children::new();
+    let (b, at) = tls_node(&mut children, &dir);
+    let _a = builder("a").tls(cert, key).start().unwrap();
+    let outcome = Pycos::instance().spawn(talk(at)).value_timeout(20.0);
+    assert!(outcome.is_ok(), "a TLS link delivers: {outcome:?}");
+    children.wait_line(b, 0, WAIT, "B got it", |l| {
+        l == "echo got Msg(\"over TLS\")"
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A node without TLS against a TLS node: refused, with a reason.
+#[test]
+fn plain_node_cannot_link_to_a_tls_node() {
+    if std::env::var(ROLE).is_ok() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("pycos-net-tls-plain-{}", std::process::id()));
+    let mut children = Children::new();
+    let (_b, at) = tls_node(&mut children, &dir);
+    let plain = children.spawn(
+        "tls_child",
+        "plain",
+        &[("PYCOS_TLS_AT", at.to_string())],
+        None,
+    );
+    let line = children.wait_line(plain, 0, WAIT, "the plain node's outcome", |l| {
+        l.starts_with("plain ")
+    });
+    assert!(
+        line.starts_with("plain Err("),
+        "a plain node must not link to a TLS node: {line}"
+    );
+    assert!(
+        line.contains(&at.to_string()),
+        "the error names the peer: {line}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -318,11 +318,6 @@ fn is_live(peer: &Peer) -> bool {
     matches!(peer.lock().state, LinkState::Up { .. })
 }
 
-/// Whether `conn` is the peer's live connection.
-fn is_current(peer: &Peer, conn: u64) -> bool {
-    matches!(peer.lock().state, LinkState::Up { conn: live, .. } if live == conn)
-}
-
 /// Closes a link in order: tells the peer (which then gives this node up
 /// instead of redialing) and shuts the connection.
 #[task]
@@ -341,11 +336,18 @@ fn write(node: Arc<NodeState>, peer: Arc<Peer>, conn: u64, sock: Arc<AsyncSocket
     let tick = node.cfg.tick_interval();
     let mut batch = Vec::new();
     loop {
-        if !is_current(&peer, conn) {
-            // Replaced by the link both sides keep, or down: close this
-            // connection so its reader (and the peer's) end now.
-            let _ = sock.shutdown(Shutdown::Both);
-            return;
+        let state = peer.lock().state;
+        match state {
+            LinkState::Up { conn: live, .. } if live == conn => {}
+            LinkState::Up { .. } => {
+                // Replaced by the link both sides keep: close this one so
+                // its readers (here and at the peer) end now.
+                let _ = sock.shutdown(Shutdown::Both);
+                return;
+            }
+            // Down, or closed by `close_peer`, whose own task sends the
+            // Close frame and then shuts the connection.
+            _ => return,
         }
         {
             let mut inner = peer.lock();

@@ -17,8 +17,30 @@ const MAX_BACKOFF: Duration = Duration::from_secs(2);
 const MIN_ATTEMPT: Duration = Duration::from_millis(200);
 
 /// Starts the task that links to `peer` (whose state is Connecting).
+/// Starts the dialing task of `peer` unless it has one: one per peer, so
+/// two attempts never race each other into two links.
 pub(crate) fn start(node: &Arc<NodeState>, peer: Arc<Peer>) {
+    {
+        let mut inner = peer.lock();
+        if inner.dialing {
+            return; // the running one sees the state and goes on
+        }
+        inner.dialing = true;
+    }
     node.sched.spawn(dial(node.clone(), peer));
+}
+
+/// Whether the dialing task goes on: while the peer is Connecting. The
+/// check and the end of the task's turn are one step under the peer's
+/// lock, so a `start` right after either finds the task still running or
+/// starts a new one.
+fn keep_dialing(peer: &Peer) -> bool {
+    let mut inner = peer.lock();
+    let go_on = inner.state == LinkState::Connecting;
+    if !go_on {
+        inner.dialing = false;
+    }
+    go_on
 }
 
 #[task]
@@ -30,6 +52,7 @@ fn dial(node: Arc<NodeState>, peer: Arc<Peer>, task: TaskCtx) {
     let mut down_since = Instant::now();
     loop {
         if node.closed.load(std::sync::atomic::Ordering::Relaxed) {
+            peer.lock().dialing = false;
             return;
         }
         let left = node.msg_timeout().saturating_sub(down_since.elapsed());
@@ -39,16 +62,16 @@ fn dial(node: Arc<NodeState>, peer: Arc<Peer>, task: TaskCtx) {
                 // The link ran and ended; reconnect at once if it was live.
                 backoff = FIRST_BACKOFF;
                 down_since = Instant::now();
-                if peer.lock().state != LinkState::Connecting {
+                if !keep_dialing(&peer) {
                     return;
                 }
             }
             Err(why) => {
+                if !keep_dialing(&peer) {
+                    return; // the peer linked to us meanwhile, or was closed
+                }
                 let failures = {
                     let mut inner = peer.lock();
-                    if !matches!(inner.state, LinkState::Connecting) {
-                        return; // the peer linked to us meanwhile, or was closed
-                    }
                     inner.failures += 1;
                     inner.last_error = Some(why.clone());
                     inner.failures

@@ -53,6 +53,8 @@ pub(crate) struct PeerInner {
     pub(crate) last_error: Option<String>,
     /// The writer holds a batch it has not finished writing.
     pub(crate) writing: bool,
+    /// A dialing task runs for this peer (see `link::dial::start`).
+    pub(crate) dialing: bool,
     /// The live connection's socket (for an orderly close).
     pub(crate) sock: Option<std::sync::Arc<pycos::AsyncSocket>>,
 }
@@ -84,6 +86,7 @@ impl Peer {
                 up_waiters: Vec::new(),
                 last_error: None,
                 writing: false,
+                dialing: false,
                 sock: None,
             }),
         }
