@@ -128,3 +128,39 @@ pub fn describe(msg: &Msg) -> String {
     );
     format!("{msg:?}")
 }
+
+/// Where `task` runs: its node's location (`ip:port`), this node's for a
+/// local task (pycos' `task.location`, which the handles do not offer
+/// yet: read from their remote reference).
+pub fn task_location<R>(task: &pycos::Task<R>) -> String {
+    match task.untyped().remote_ref() {
+        Some(remote) => remote.location.to_string(),
+        None => here(),
+    }
+}
+
+/// Where `channel` lives, as [`task_location`].
+pub fn channel_location(channel: &pycos::Channel) -> String {
+    match channel.remote_ref() {
+        Some(remote) => remote.location.to_string(),
+        None => here(),
+    }
+}
+
+fn here() -> String {
+    Node::current().map_or_else(|| "here".to_owned(), |node| node.location().to_string())
+}
+
+/// Reads standard input until a line is `quit` or `exit` (any case) or
+/// input ends, handing every other non-empty line to `each`.
+pub fn each_line_until_quit(mut each: impl FnMut(String)) {
+    for line in std::io::stdin().lines() {
+        let Ok(line) = line else { return };
+        let line = line.trim();
+        match line.to_lowercase().as_str() {
+            "quit" | "exit" => return,
+            "" => {}
+            _ => each(line.to_owned()),
+        }
+    }
+}

@@ -241,3 +241,200 @@ fn reconnect_after_restart_refuses_stale_handles() {
         |l| l.contains("stale"),
     );
 }
+
+/// `remote_channel_server` / `remote_channel_client`: the client's ten
+/// `deliver(n=2)` wait for the server's late subscriber and each reach
+/// both; the server prints them all, and the client hears the server's
+/// own line on the channel.
+#[test]
+fn remote_channel_pair() {
+    let mut args: Vec<&str> = LOOPBACK.to_vec();
+    args.push("0.3");
+    let mut server = Proc::spawn(
+        "remote_channel_server",
+        env!("CARGO_BIN_EXE_remote_channel_server"),
+        &args,
+    );
+    let at = server.location("server at ");
+    let mut args: Vec<&str> = LOOPBACK.to_vec();
+    args.extend_from_slice(&["--peer", &at, "0.3"]);
+    let mut client = Proc::spawn(
+        "remote_channel_client",
+        env!("CARGO_BIN_EXE_remote_channel_client"),
+        &args,
+    );
+    client.expect_line(&format!("server is at {at}"));
+    client.expect_line("delivered to 2");
+    server.expect_line("receiver subscribed");
+    server.send("hello clients");
+    client.expect_line(&format!(
+        "received \"hello clients\" from receiver_proc at {at}"
+    ));
+    for _ in 1..10 {
+        client.expect_line("delivered to 2");
+    }
+    for x in 0..10 {
+        let line = server.expect_prefix(&format!("received \"message {x}\" from sender_proc at "));
+        assert!(line.ends_with(":") == false, "{line}");
+        client.expect_prefix(&format!("received \"message {x}\" from sender_proc at "));
+    }
+    server.expect_prefix("received end from sender_proc at ");
+    client.expect_prefix("received end from sender_proc at ");
+    let status = client.wait_exit(Duration::from_secs(10));
+    assert!(
+        status.success(),
+        "remote_channel_client exited with {status}"
+    );
+    server.close_stdin();
+    let status = server.wait_exit(Duration::from_secs(5));
+    assert!(
+        status.success(),
+        "remote_channel_server exited with {status} at end of input"
+    );
+}
+
+/// `chat_chan_server` / `chat_chan_client`: joins and leaves are announced
+/// (and printed by the server), lines reach the other clients with their
+/// author's name, shouting is dropped by the channel's transform, and a
+/// client killed without `quit` is reported lost through peer status.
+#[test]
+fn chat_chan_pair() {
+    let server_bin = env!("CARGO_BIN_EXE_chat_chan_server");
+    let client_bin = env!("CARGO_BIN_EXE_chat_chan_client");
+    let mut args: Vec<&str> = LOOPBACK.to_vec();
+    args.extend_from_slice(&["--msg-timeout", "1", "--max-connection-errors", "2"]);
+    let mut server = Proc::spawn("chat_chan_server", server_bin, &args);
+    let at = server.location("server at ");
+    let client = |name: &str| {
+        let mut args: Vec<&str> = LOOPBACK.to_vec();
+        args.extend_from_slice(&["--peer", &at, "--name", name]);
+        let mut proc = Proc::spawn(name, client_bin, &args);
+        proc.expect_line(&format!("joined chat at {at}"));
+        proc
+    };
+    let mut alice = client("alice");
+    server.expect_line("alice joined");
+    let mut bob = client("bob");
+    server.expect_line("bob joined");
+    alice.expect_line("bob joined :-)");
+    alice.send("hello bob");
+    bob.expect_line("alice says: hello bob");
+    bob.send("STOP SHOUTING");
+    bob.send("sorry");
+    alice.expect_line("bob says: sorry");
+    assert!(
+        !alice.seen().iter().any(|l| l.contains("SHOUTING")),
+        "the transform drops shouting; alice saw {:?}",
+        alice.seen()
+    );
+    bob.send("quit");
+    bob.expect_line("left chat");
+    let status = bob.wait_exit(Duration::from_secs(5));
+    assert!(status.success(), "bob exited with {status}");
+    server.expect_line("bob left");
+    alice.expect_line("bob left :-(");
+
+    let mut carol = client("carol");
+    server.expect_line("carol joined");
+    alice.expect_line("carol joined :-)");
+    carol.kill();
+    server.expect_by("carol lost", Duration::from_secs(8), |l| l == "carol lost");
+    alice.expect_line("carol left :-(");
+
+    alice.close_stdin();
+    alice.expect_line("left chat");
+    server.expect_line("alice left");
+    server.send("quit");
+    let status = server.wait_exit(Duration::from_secs(5));
+    assert!(status.success(), "chat_chan_server exited with {status}");
+}
+
+/// `pico_service_task` / `pico_client_task`: requests carry the client
+/// task's handle and the service replies to it across the network; a
+/// client with another secret is never served.
+#[test]
+fn pico_service_pair() {
+    let mut service = Proc::spawn(
+        "pico_service_task",
+        env!("CARGO_BIN_EXE_pico_service_task"),
+        &LOOPBACK,
+    );
+    let at = service.location("server at ");
+    let mut args: Vec<&str> = LOOPBACK.to_vec();
+    args.extend_from_slice(&["--peer", &at, "2", "0.2"]);
+    let mut client = Proc::spawn(
+        "pico_client_task",
+        env!("CARGO_BIN_EXE_pico_client_task"),
+        &args,
+    );
+    client.expect_line(&format!("pico service is at {at}"));
+    for _ in 0..2 {
+        let reply = client.expect_prefix(&format!("reply from pico_service at {at}: "));
+        assert!(reply.ends_with(" s since the epoch"), "{reply}");
+        service.expect_prefix("served time to client_proc at 127.0.0.1:");
+    }
+    let status = client.wait_exit(Duration::from_secs(5));
+    assert!(status.success(), "pico_client_task exited with {status}");
+
+    args.extend_from_slice(&["--secret", "not PycOS"]);
+    let mut stranger = Proc::spawn(
+        "pico_client_task (wrong secret)",
+        env!("CARGO_BIN_EXE_pico_client_task"),
+        &args,
+    );
+    stranger.wait_exit(Duration::from_secs(15));
+    assert!(
+        !stranger.seen().iter().any(|l| l.starts_with("reply")),
+        "a client with a wrong secret got {:?}",
+        stranger.seen()
+    );
+    service.expect_none(
+        "service for the stranger",
+        Duration::from_millis(200),
+        |l| l.starts_with("served"),
+    );
+    service.send("quit");
+    let status = service.wait_exit(Duration::from_secs(5));
+    assert!(status.success(), "pico_service_task exited with {status}");
+}
+
+/// `chat_server2`: one broadcasting task relays each client's lines to the
+/// others, prints joins and leaves, and closes the connections at `quit`.
+#[test]
+fn chat_server2_relays_through_one_task() {
+    let mut server = Proc::spawn(
+        "chat_server2",
+        env!("CARGO_BIN_EXE_chat_server2"),
+        &["127.0.0.1", "0"],
+    );
+    let addr = server.location("server at ");
+    let port = addr.rsplit(':').next().unwrap_or_default().to_owned();
+    let client_bin = env!("CARGO_BIN_EXE_chat_client");
+    let mut alice = Proc::spawn("alice", client_bin, &["127.0.0.1", &port]);
+    let alice_id = server
+        .expect_prefix("")
+        .trim_end_matches(" joined")
+        .to_owned();
+    let mut bob = Proc::spawn("bob", client_bin, &["127.0.0.1", &port]);
+    let bob_id = server
+        .expect_prefix("")
+        .trim_end_matches(" joined")
+        .to_owned();
+    assert_ne!(alice_id, bob_id, "two clients, two ids");
+    alice.send("hi bob");
+    bob.expect_by("with alice's line", Duration::from_secs(5), |l| {
+        l.ends_with(&format!("{alice_id} says: hi bob"))
+    });
+    bob.send("hi alice");
+    alice.expect_by("with bob's line", Duration::from_secs(5), |l| {
+        l.ends_with(&format!("{bob_id} says: hi alice"))
+    });
+    bob.send("quit");
+    bob.wait_exit(Duration::from_secs(5));
+    server.expect_line(&format!("{bob_id} left"));
+    server.send("quit");
+    let status = server.wait_exit(Duration::from_secs(5));
+    assert!(status.success(), "chat_server2 exited with {status}");
+    // The server closed alice's connection: her client ends by itself.
+    alice.wait_exit(Duration::from_secs(5));
+}
