@@ -21,7 +21,10 @@ pub(crate) enum Failure {
 /// Dropping it unanswered answers "unreachable", so no waiter is left
 /// hanging; drop one only where its callback may run (never under a
 /// peer's lock).
-pub(crate) struct Reply(Option<Box<dyn FnOnce(Result<Answer, Failure>) + Send>>);
+pub(crate) struct Reply(Option<Callback>);
+
+/// A reply's callback.
+type Callback = Box<dyn FnOnce(Result<Answer, Failure>) + Send>;
 
 impl Reply {
     pub(crate) fn new(f: impl FnOnce(Result<Answer, Failure>) + Send + 'static) -> Reply {
