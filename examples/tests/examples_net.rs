@@ -274,8 +274,7 @@ fn remote_channel_pair() {
         client.expect_line("delivered to 2");
     }
     for x in 0..10 {
-        let line = server.expect_prefix(&format!("received \"message {x}\" from sender_proc at "));
-        assert!(line.ends_with(":") == false, "{line}");
+        server.expect_prefix(&format!("received \"message {x}\" from sender_proc at "));
         client.expect_prefix(&format!("received \"message {x}\" from sender_proc at "));
     }
     server.expect_prefix("received end from sender_proc at ");
@@ -376,13 +375,14 @@ fn pico_service_pair() {
     let status = client.wait_exit(Duration::from_secs(5));
     assert!(status.success(), "pico_client_task exited with {status}");
 
-    args.extend_from_slice(&["--secret", "not PycOS"]);
+    // Few attempts, so that its failing link gives up soon.
+    args.extend_from_slice(&["--secret", "not PycOS", "--max-connection-errors", "2"]);
     let mut stranger = Proc::spawn(
         "pico_client_task (wrong secret)",
         env!("CARGO_BIN_EXE_pico_client_task"),
         &args,
     );
-    stranger.wait_exit(Duration::from_secs(15));
+    stranger.wait_exit(Duration::from_secs(10));
     assert!(
         !stranger.seen().iter().any(|l| l.starts_with("reply")),
         "a client with a wrong secret got {:?}",

@@ -71,11 +71,6 @@ impl Proc {
         }
     }
 
-    /// The process id.
-    pub(crate) fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
     /// Writes one line to the child's stdin.
     pub(crate) fn send(&mut self, line: &str) {
         let name = self.name.clone();
@@ -144,12 +139,6 @@ impl Proc {
         self.expect_line(answer);
     }
 
-    /// Sends `command` and gives the first line starting with `prefix`.
-    pub(crate) fn ask_prefix(&mut self, command: &str, prefix: &str) -> String {
-        self.send(command);
-        self.expect_prefix(prefix)
-    }
-
     /// Fails if a line for which `test` holds is read within `quiet`
     /// (a bounded check that something does not happen).
     pub(crate) fn expect_none(&mut self, what: &str, quiet: Duration, test: impl Fn(&str) -> bool) {
@@ -203,15 +192,6 @@ impl Proc {
     /// Every line read so far.
     pub(crate) fn seen(&self) -> &[String] {
         &self.seen
-    }
-
-    /// Every line still unread by `expect`, after draining what arrived.
-    pub(crate) fn drain(&mut self) -> Vec<String> {
-        while let Ok(line) = self.lines.try_recv() {
-            self.seen.push(line.clone());
-            self.backlog.push_back(line);
-        }
-        self.backlog.drain(..).collect()
     }
 
     fn fail(&self, why: &str) -> ! {
