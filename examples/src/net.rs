@@ -9,12 +9,17 @@
 //! --peer IP:PORT    a peer to link to (repeatable); for peers on other networks
 //! --no-discover     no UDP discovery (nothing is sent)
 //! --secret TEXT     the shared secret every peer must know
+//! --msg-timeout S   seconds a request may take (pycos' MsgTimeout, default 10)
+//! --max-connection-errors N
+//!                   failed connection attempts in a row before a peer is
+//!                   Offline (default 10)
 //! ```
 //!
 //! Whatever is left over is the example's own arguments.
 
 use std::net::IpAddr;
 
+use pycos::Msg;
 use pycos_net::{Location, Node, NodeBuilder};
 
 /// What the command line asked for.
@@ -59,6 +64,19 @@ pub fn parse_from(args: impl IntoIterator<Item = String>) -> Result<NetArgs, Str
             "--peer" => peers.push(parse_value("--peer", &value("--peer")?)?),
             "--no-discover" => builder = builder.discover(false),
             "--secret" => builder = builder.secret(value("--secret")?),
+            "--msg-timeout" => {
+                let secs: f64 = parse_value("--msg-timeout", &value("--msg-timeout")?)?;
+                if !(secs.is_finite() && secs > 0.0) {
+                    return Err(format!("--msg-timeout {secs}: not a positive number"));
+                }
+                builder = builder.msg_timeout(std::time::Duration::from_secs_f64(secs));
+            }
+            "--max-connection-errors" => {
+                builder = builder.max_connection_errors(parse_value(
+                    "--max-connection-errors",
+                    &value("--max-connection-errors")?,
+                )?);
+            }
             _ => rest.push(arg),
         }
     }
@@ -87,4 +105,62 @@ pub async fn link_peers(node: &Node, peers: &[Location]) -> Result<(), String> {
         node.peer(peer).await.map_err(|err| err.to_string())?;
     }
     Ok(())
+}
+
+/// A message as one line of text, for the examples' output: strings and
+/// numbers as they are, anything else in its `Debug` form.
+pub fn describe(msg: &Msg) -> String {
+    if let Some(text) = msg.downcast_ref::<String>() {
+        return text.clone();
+    }
+    if let Some(text) = msg.downcast_ref::<&str>() {
+        return (*text).to_owned();
+    }
+    macro_rules! numbers {
+        ($($t:ty),*) => {$(
+            if let Some(n) = msg.downcast_ref::<$t>() {
+                return n.to_string();
+            }
+        )*};
+    }
+    numbers!(
+        i8, i16, i32, i64, u8, u16, u32, u64, usize, isize, f32, f64, bool, char
+    );
+    format!("{msg:?}")
+}
+
+/// Where `task` runs: its node's location (`ip:port`), this node's for a
+/// local task (pycos' `task.location`, which the handles do not offer
+/// yet: read from their remote reference).
+pub fn task_location<R>(task: &pycos::Task<R>) -> String {
+    match task.untyped().remote_ref() {
+        Some(remote) => remote.location.to_string(),
+        None => here(),
+    }
+}
+
+/// Where `channel` lives, as [`task_location`].
+pub fn channel_location(channel: &pycos::Channel) -> String {
+    match channel.remote_ref() {
+        Some(remote) => remote.location.to_string(),
+        None => here(),
+    }
+}
+
+fn here() -> String {
+    Node::current().map_or_else(|| "here".to_owned(), |node| node.location().to_string())
+}
+
+/// Reads standard input until a line is `quit` or `exit` (any case) or
+/// input ends, handing every other non-empty line to `each`.
+pub fn each_line_until_quit(mut each: impl FnMut(String)) {
+    for line in std::io::stdin().lines() {
+        let Ok(line) = line else { return };
+        let line = line.trim();
+        match line.to_lowercase().as_str() {
+            "quit" | "exit" => return,
+            "" => {}
+            _ => each(line.to_owned()),
+        }
+    }
 }

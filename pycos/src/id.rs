@@ -53,6 +53,11 @@ pub(crate) fn next_serial() -> u64 {
     NEXT_SERIAL.fetch_add(1, Ordering::Relaxed)
 }
 
+/// Whether `serial` has been handed out (by [`next_serial`]).
+pub(crate) fn was_issued(serial: u64) -> bool {
+    serial != 0 && serial < NEXT_SERIAL.load(Ordering::Relaxed)
+}
+
 /// This node's incarnation: chosen once, at random, on first use.
 pub(crate) fn incarnation() -> u64 {
     static INCARNATION: OnceLock<u64> = OnceLock::new();

@@ -189,9 +189,29 @@ fn a_reference_to_the_sender_gets_the_sender_s_location() {
 }
 
 #[test]
-fn an_ended_or_unknown_local_task_is_an_error() {
+fn an_ended_local_task_that_comes_home_is_an_ended_handle() {
     let ctx = node("10.0.0.2:9705");
-    // An id of this node that no exported task holds (ended, or never was).
+    let task = ctx.sched.spawn(receiver());
+    // Sent out (exported), then it ends (unexported) before its handle
+    // comes back inside a message: the message still decodes.
+    let bytes = encode(&Msg::new(task.untyped()));
+    task.send(3_u32).unwrap();
+    assert_eq!(task.value().unwrap(), 3);
+    let back: Msg = decode(&ctx, &bytes);
+    let back = back.downcast_ref::<Task>().expect("a Task");
+    assert_eq!(*back, task.untyped(), "the same id");
+    assert_eq!(back.name(), "receiver");
+    assert!(!back.is_alive());
+    assert!(!remote::is_remote(back));
+    let err = back.send(4_u32).unwrap_err();
+    assert!(err.is_ended(), "{err:?}");
+    ctx.sched.finish().unwrap();
+}
+
+#[test]
+fn an_unknown_local_task_is_an_error() {
+    let ctx = node("10.0.0.2:9705");
+    // An id of this node that was never given out (a forged reference).
     let id = TaskId::from_parts(remote::incarnation(), u64::MAX);
     let bytes = encode(&(Some("10.0.0.1:9705"), id, "gone"));
     assert!(with_wire_context(&ctx, || postcard::from_bytes::<Task>(&bytes)).is_err());

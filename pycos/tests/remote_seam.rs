@@ -467,14 +467,26 @@ fn unknown_ids_give_clear_errors_and_handles_come_back_as_themselves() {
     back.send(1_u8).unwrap();
     assert!(cluster.hook_a.served.lock().unwrap().is_empty());
     assert!(cluster.hook_b.served.lock().unwrap().is_empty());
-    // An id of ours that is not exported is unknown.
+    // An id of ours that is not exported (a task that ended since it was
+    // sent, or one never sent) cannot reach the task: the handle is that
+    // of an ended task, and a send through it fails as ended.
     let other = cluster.a.spawn(sleeper());
-    let unknown = RemoteTask {
+    let unexported = RemoteTask {
         location: "a".into(),
         id: other.id(),
         name: "sleeper".into(),
     };
-    let err = Task::from_remote(&cluster.a, unknown).unwrap_err();
+    let dead = Task::from_remote(&cluster.a, unexported).unwrap();
+    assert!(!dead.is_alive());
+    assert!(dead.send(2_u8).unwrap_err().is_ended());
+    assert!(other.is_alive());
+    // An id of ours that was never given out is unknown.
+    let never = RemoteTask {
+        location: "a".into(),
+        id: pycos::TaskId::from_parts(remote::incarnation(), u64::MAX),
+        name: "forged".into(),
+    };
+    let err = Task::from_remote(&cluster.a, never).unwrap_err();
     assert!(err.to_string().contains("no task with id"), "{err}");
     // A proxy whose task the other node does not know: the send is refused
     // with the message handed back.

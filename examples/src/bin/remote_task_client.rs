@@ -6,7 +6,9 @@
 //! cargo run -p pycos-examples --bin remote_task_client -- --no-discover --host 127.0.0.1 --port 0 --peer 127.0.0.1:9705
 //! ```
 //!
-//! Without `--peer`, discovery finds the server on the local network.
+//! Without `--peer`, discovery finds the server on the local network. An
+//! optional last argument sets the longest pause before a message, in
+//! seconds (default 3, as in pycos; the shortest is a sixth of it).
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -16,12 +18,13 @@ use pycos_examples::net;
 static MSG_ID: AtomicU32 = AtomicU32::new(0);
 
 #[task]
-fn client_proc(n: u32, task: TaskCtx) -> Result<(), String> {
+fn client_proc(n: u32, longest: f64, task: TaskCtx) -> Result<(), String> {
     let server = Task::locate("server_task")
         .await
         .ok_or("no server_task found")?;
     for x in 0..3 {
-        task.sleep(0.5 + fastrand::f64() * 2.5).await;
+        task.sleep(longest / 6.0 + fastrand::f64() * longest * 5.0 / 6.0)
+            .await;
         let msg_id = MSG_ID.fetch_add(1, Ordering::Relaxed) + 1;
         server
             .send(format!("{msg_id}: {n} / {x}"))
@@ -31,10 +34,12 @@ fn client_proc(n: u32, task: TaskCtx) -> Result<(), String> {
 }
 
 #[task]
-fn start(peers: Vec<pycos_net::Location>) -> Result<(), String> {
+fn start(peers: Vec<pycos_net::Location>, longest: f64) -> Result<(), String> {
     let node = pycos_net::Node::current().ok_or("no node")?;
     net::link_peers(&node, &peers).await?;
-    let clients: Vec<_> = (0..10).map(|i| Task::new(client_proc(i))).collect();
+    let clients: Vec<_> = (0..10)
+        .map(|i| Task::new(client_proc(i, longest)))
+        .collect();
     for client in clients {
         client.finish().await.map_err(|err| err.to_string())?;
     }
@@ -44,7 +49,15 @@ fn start(peers: Vec<pycos_net::Location>) -> Result<(), String> {
 #[pycos::main]
 fn main() -> Result<(), String> {
     let args = net::parse()?;
+    let longest = match args.rest.first() {
+        Some(text) => text
+            .parse::<f64>()
+            .ok()
+            .filter(|secs| secs.is_finite() && *secs >= 0.0)
+            .ok_or_else(|| format!("the longest pause {text:?} is not a number of seconds"))?,
+        None => 3.0,
+    };
     args.builder.start().map_err(|err| err.to_string())?;
-    Task::new(start(args.peers));
+    Task::new(start(args.peers, longest));
     Ok(())
 }

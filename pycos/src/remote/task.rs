@@ -44,13 +44,28 @@ impl Task {
     ///
     /// # Errors
     ///
-    /// [`UnknownTask`] for an id of this node that is not exported.
-    ///
-    /// [`UnknownTask`] also when `sched` has no hook to reach other nodes.
+    /// [`UnknownTask`] for an id of this node that was never given out, and
+    /// when `sched` has no hook to reach other nodes. A reference to a task
+    /// of this node that has ended (no longer exported) gives a handle to
+    /// an ended task with that id and name: equal to the handles still
+    /// held here, and sending to it fails as ended, so that a message
+    /// carrying it still arrives.
     #[doc(hidden)]
     pub fn from_remote(sched: &Pycos, remote: RemoteTask) -> Result<Task, UnknownTask> {
         if remote.id.incarnation() == crate::id::incarnation() {
-            return resolve(remote.id).ok_or(UnknownTask(remote.id));
+            if let Some(task) = resolve(remote.id) {
+                return Ok(task);
+            }
+            let serial = remote.id.serial();
+            if !crate::id::was_issued(serial) {
+                return Err(UnknownTask(remote.id));
+            }
+            let name = crate::id::intern_remote(&remote.name);
+            return Ok(Task::from_header(Header::forgotten(
+                sched.shared.clone(),
+                serial,
+                name,
+            )));
         }
         if sched.shared.hook.get().is_none() {
             return Err(UnknownTask(remote.id));

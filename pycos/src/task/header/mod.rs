@@ -37,8 +37,8 @@ use std::task::Wake;
 
 use super::lock::{StateGuard, StateLock};
 use super::pause::Pause;
-use crate::TaskId;
 use crate::runtime::{RunFlag, Shared};
+use crate::{TaskError, TaskId};
 
 /// Slot value of a task not placed in its scheduler's slab (yet, or any more).
 pub(crate) const NO_SLOT: u32 = u32::MAX;
@@ -115,6 +115,30 @@ impl Header {
             paused: Paused::new(Pause::UNSTARTED),
             state: StateLock::new(State {
                 name,
+                ..State::default()
+            }),
+        })
+    }
+
+    /// A handle's header for the task of this process with `serial` that
+    /// has ended and is forgotten: a reference to it that comes back from
+    /// a peer decodes to this, so its message is not lost, and sending to
+    /// it fails as for any ended task.
+    pub(crate) fn forgotten(sched: Arc<Shared>, serial: u64, name: &'static str) -> Arc<Header> {
+        let outcome = Err(TaskError::Unreachable(format!(
+            "{name}/{} had ended before its handle came back: its outcome is no longer known",
+            TaskId::local(serial)
+        )));
+        Arc::new(Header {
+            serial,
+            sched,
+            run: RunFlag::default(),
+            interrupted: AtomicBool::new(false),
+            slot: AtomicU32::new(NO_SLOT),
+            paused: Paused::new(Pause::UNSTARTED),
+            state: StateLock::new(State {
+                name,
+                outcome: Some(Outcome::new(outcome)),
                 ..State::default()
             }),
         })
