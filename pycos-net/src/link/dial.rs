@@ -77,12 +77,24 @@ fn dial(node: Arc<NodeState>, peer: Arc<Peer>, task: TaskCtx) {
                     inner.failures
                 };
                 tracing::debug!(peer = %peer.location, failures, %why, "connect failed");
-                if failures >= node.cfg.max_connection_errors {
-                    node.go_offline(
-                        &peer,
-                        &format!("{failures} connection attempts failed: {why}"),
-                    );
-                    return;
+                let gave_up = if failures >= node.cfg.max_connection_errors {
+                    Some(format!("{failures} connection attempts failed: {why}"))
+                } else if down_since.elapsed() >= node.msg_timeout() {
+                    let silent = node.msg_timeout();
+                    Some(format!("unreachable for {silent:?}: {why}"))
+                } else {
+                    None
+                };
+                if let Some(why) = gave_up {
+                    node.go_offline(&peer, &why);
+                    if !keep_dialing(&peer) {
+                        return;
+                    }
+                    // Revived meanwhile (a new `peer` or locate): a fresh
+                    // start, with a new count and time limit.
+                    down_since = Instant::now();
+                    backoff = FIRST_BACKOFF;
+                    continue;
                 }
                 task.sleep(backoff).await;
                 backoff = (backoff * 2).min(MAX_BACKOFF);
