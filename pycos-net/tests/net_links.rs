@@ -31,6 +31,8 @@ fn link_child() {
         .start()
         .unwrap();
     Pycos::instance().spawn(sink());
+    let watcher = Pycos::instance().spawn(statuses());
+    node.peer_status(&watcher);
     report(&format!("at {}", node.location()));
     for line in std::io::stdin().lines().map_while(Result::ok) {
         if let Some(other) = line.strip_prefix("peer ") {
@@ -41,6 +43,22 @@ fn link_child() {
             let other: Location = other.parse().unwrap();
             let outcome = Pycos::instance().spawn(deliver(other)).value_timeout(20.0);
             report(&format!("delivered {outcome:?}"));
+        } else if line == "quit" {
+            // As `#[pycos::main]` does at the end of `main`.
+            Pycos::instance().finish().unwrap();
+            report("finished");
+            return;
+        }
+    }
+}
+
+#[task]
+fn statuses(task: TaskCtx) {
+    task.set_daemon(true);
+    loop {
+        let msg = task.receive().await;
+        if let Some(status) = msg.downcast_ref::<pycos_net::PeerStatus>() {
+            report(&format!("status {} {:?}", status.name, status.status));
         }
     }
 }
@@ -145,5 +163,18 @@ fn simultaneous_connects_leave_one_link() {
         links_between(ports),
         1,
         "still one connection after traffic both ways"
+    );
+
+    // A node that stops closes its links in order: the other sees it
+    // Offline at once, not after redialing it for the message timeout.
+    let mark = children.mark();
+    children.tell(b, "quit");
+    children.wait_line(b, mark, WAIT, "B finished", |l| l == "finished");
+    children.wait_line(
+        a,
+        mark,
+        Duration::from_millis(1500),
+        "A sees B offline at once",
+        |l| l == "status b Offline",
     );
 }

@@ -171,7 +171,10 @@ impl Node {
         crate::link::accept::start(&state, listener);
         let flushing = state.clone();
         // Lowest priority: after the program's own hooks, which may send.
-        sched.atexit(i32::MIN, move || flushing.flush(FLUSH_AT_EXIT));
+        sched.atexit(i32::MIN, move || {
+            flushing.flush(FLUSH_AT_EXIT);
+            flushing.close_all();
+        });
         crate::discovery_glue::start(&state).map_err(NodeError::Discovery)?;
         tracing::info!(name = %state.name, %location, "node started");
         let node = Node { state };

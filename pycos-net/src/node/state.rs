@@ -351,6 +351,27 @@ impl NodeState {
         }
     }
 
+    /// Closes every link in order (a Close frame, then shutdown), so peers
+    /// see this node go Offline at once instead of redialing it: run when
+    /// the program ends, after [`flush`](Self::flush). Blocks the calling
+    /// thread up to a second a link.
+    pub(crate) fn close_all(self: &Arc<Self>) {
+        self.closed.store(true, Ordering::Relaxed);
+        let mut close = Vec::new();
+        if crate::wire::write_frame(FrameKind::Close, b"the node stopped", &mut close).is_err() {
+            return;
+        }
+        for peer in self.all_peers() {
+            let sock = peer.lock().sock.take();
+            self.go_offline(&peer, "this node stopped");
+            if let Some(sock) = sock {
+                sock.settimeout(Duration::from_secs(1));
+                let _ = sock.blocking().sendall(&close);
+                let _ = sock.shutdown(std::net::Shutdown::Both);
+            }
+        }
+    }
+
     /// Registers a waker for the next change of the peer set.
     pub(crate) fn on_peer_change(&self, waker: &std::task::Waker) {
         lock(&self.peer_waiters).push(waker.clone());
