@@ -1,5 +1,5 @@
-//! The post-handshake envelopes ([`Post`], [`Op`], [`Answer`], and the
-//! [`Msg`] inside them) for the fuzz and security tests only: decoders
+//! The post-handshake envelopes (`Post`, `Op`, `Answer`, and the
+//! `Msg` inside them) for the fuzz and security tests only: decoders
 //! that decode and drop, and encoders of valid samples to mutate or send.
 //!
 //! Decoding runs under the calling thread's wire context (see
