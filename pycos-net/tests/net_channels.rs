@@ -17,11 +17,7 @@ use support::{Children, ROLE, report};
 const WAIT: Duration = Duration::from_secs(10);
 
 fn node(name: &str) -> Node {
-    Node::builder()
-        .name(name)
-        .host("127.0.0.1".parse().unwrap())
-        .tcp_port(0)
-        .discover(false)
+    support::loopback(name)
         .secret("channels test")
         .msg_timeout(Duration::from_secs(5))
         .start()
@@ -115,8 +111,7 @@ fn hierarchies_across_nodes() {
     }
     let mut children = Children::new();
     let b = children.spawn("channels_child", "b", &[], None);
-    let at = children.wait_line(b, 0, WAIT, "B's location", |l| l.starts_with("at "));
-    let at: Location = at[3..].parse().expect("B's location");
+    let at = children.location(b, WAIT);
     children.wait_line(b, 0, WAIT, "B's subscriber", |l| l == "subscribed");
     let _a = node("a");
     let outcome = Pycos::instance().spawn(across(at)).value_timeout(30.0);

@@ -20,11 +20,7 @@ fn link_child() {
         return;
     };
     support::limit_lifetime(Duration::from_secs(60));
-    let node = Node::builder()
-        .name(role.as_str())
-        .host("127.0.0.1".parse().unwrap())
-        .tcp_port(0)
-        .discover(false)
+    let node = support::loopback(&role)
         .secret("links test")
         .msg_timeout(Duration::from_secs(5))
         .tick(Duration::from_millis(200))
@@ -126,11 +122,7 @@ fn simultaneous_connects_leave_one_link() {
     let mut children = Children::new();
     let a = children.spawn("link_child", "a", &[], None);
     let b = children.spawn("link_child", "b", &[], None);
-    let at = |children: &mut Children, who| -> Location {
-        let line = children.wait_line(who, 0, WAIT, "a child's location", |l| l.starts_with("at "));
-        line[3..].parse().unwrap()
-    };
-    let (at_a, at_b) = (at(&mut children, a), at(&mut children, b));
+    let (at_a, at_b) = (children.location(a, WAIT), children.location(b, WAIT));
     // Both dial the other at once.
     children.tell(a, &format!("peer {at_b}"));
     children.tell(b, &format!("peer {at_a}"));

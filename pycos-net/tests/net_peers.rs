@@ -17,11 +17,7 @@ use support::{Children, ROLE, report};
 const WAIT: Duration = Duration::from_secs(10);
 
 fn builder(name: &str) -> pycos_net::NodeBuilder {
-    Node::builder()
-        .name(name)
-        .host("127.0.0.1".parse().unwrap())
-        .tcp_port(0)
-        .discover(false)
+    support::loopback(name)
         .secret("peers test")
         .msg_timeout(Duration::from_secs(3))
         .max_connection_errors(2)
@@ -120,8 +116,7 @@ fn peers_come_and_go() {
     }
     let mut children = Children::new();
     let b = children.spawn("peers_child", "b", &[], None);
-    let at = children.wait_line(b, 0, WAIT, "B's location", |l| l.starts_with("at "));
-    let b_at: Location = at[3..].parse().unwrap();
+    let b_at = children.location(b, WAIT);
     let _a = builder("a").start().unwrap();
     let outcome = Pycos::instance()
         .spawn(peers_of_a(b_at))

@@ -18,12 +18,7 @@ use support::{Children, ROLE, report};
 const WAIT: Duration = Duration::from_secs(10);
 
 fn builder(name: &str) -> pycos_net::NodeBuilder {
-    Node::builder()
-        .name(name)
-        .host("127.0.0.1".parse().unwrap())
-        .tcp_port(0)
-        .discover(false)
-        .msg_timeout(Duration::from_secs(5))
+    support::loopback(name).msg_timeout(Duration::from_secs(5))
 }
 
 #[test]
@@ -117,8 +112,7 @@ fn throw_resume_and_bulk() {
     }
     let mut children = Children::new();
     let b = children.spawn("tasks_child", "b", &[], None);
-    let at = children.wait_line(b, 0, WAIT, "B's location", |l| l.starts_with("at "));
-    let at: Location = at[3..].parse().unwrap();
+    let at = children.location(b, WAIT);
     children.wait_line(b, 0, WAIT, "the sleeper", |l| l == "sleeping");
     let _a = builder("a").start().unwrap();
     let outcome = Pycos::instance().spawn(operate(at)).value_timeout(30.0);

@@ -29,11 +29,7 @@ fn cert_files(dir: &Path) -> (PathBuf, PathBuf) {
 }
 
 fn builder(name: &str) -> pycos_net::NodeBuilder {
-    Node::builder()
-        .name(name)
-        .host("127.0.0.1".parse().unwrap())
-        .tcp_port(0)
-        .discover(false)
+    support::loopback(name)
         .secret("tls test")
         .msg_timeout(Duration::from_secs(3))
         .max_connection_errors(1)
@@ -104,8 +100,7 @@ fn tls_node(children: &mut Children, dir: &Path) -> (usize, Location) {
         &[("PYCOS_TLS_DIR", dir.display().to_string())],
         None,
     );
-    let at = children.wait_line(b, 0, WAIT, "B's location", |l| l.starts_with("at "));
-    (b, at[3..].parse().unwrap())
+    (b, children.location(b, WAIT))
 }
 
 #[test]

@@ -30,8 +30,8 @@
 //! is measured (a counting global allocator, per thread) and must stay
 //! within a bound proportional to the input.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+mod counting;
+
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -39,6 +39,7 @@ use pycos::message::{WireContext, with_wire_context};
 use pycos::remote::{RemoteChannel, RemoteTask};
 use pycos::{Channel, ChannelId, Msg, Task, TaskId};
 
+use counting::peak_during;
 use pycos_net::Location;
 use pycos_net::discovery::{self, Announce, AnnounceKind, MAX_DATAGRAM};
 use pycos_net::handshake::{self, Handshake, HandshakeConfig, HandshakeError, Role, Step};
@@ -445,61 +446,8 @@ fn handshake_and_discovery_decoders_never_panic() {
 
 // ------------------------------------------------ post-handshake envelopes
 
-struct Counting;
-
-thread_local! {
-    static LIVE: Cell<usize> = const { Cell::new(0) };
-    static PEAK: Cell<usize> = const { Cell::new(0) };
-}
-
-fn note_alloc(size: usize) {
-    // `try_with`: the thread-local may already be gone while a thread exits.
-    let _ = LIVE.try_with(|live| {
-        let now = live.get() + size;
-        live.set(now);
-        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
-    });
-}
-
-fn note_free(size: usize) {
-    let _ = LIVE.try_with(|live| live.set(live.get().saturating_sub(size)));
-}
-
-// SAFETY: every method forwards to `System` with the caller's arguments
-// unchanged and only updates thread-local counters on the side, which
-// neither allocates nor unwinds.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note_alloc(layout.size());
-        // SAFETY: forwarded as received; the caller upholds `alloc`'s contract.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        note_free(layout.size());
-        // SAFETY: `ptr` came from `System` through this allocator with `layout`.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note_alloc(new_size);
-        note_free(layout.size());
-        // SAFETY: as `dealloc` for `ptr` and `layout`; `new_size` is the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-/// The most bytes live at once (above what was live at the start) while
-/// `f` runs on this thread.
-fn peak_during<R>(f: impl FnOnce() -> R) -> (R, usize) {
-    let base = LIVE.with(Cell::get);
-    PEAK.with(|peak| peak.set(base));
-    let result = f();
-    (result, PEAK.with(Cell::get) - base)
-}
+static ALLOCATOR: counting::Counting = counting::Counting;
 
 /// What one envelope decode may allocate at most: a fixed part (a proxy's
 /// header, error texts) and a part proportional to the input.
@@ -657,7 +605,7 @@ fn one_envelope_case(rng: &mut fastrand::Rng, env: &Envelopes) {
         }
     };
     let with_context = rng.u8(..8) != 0;
-    let base = LIVE.with(Cell::get);
+    let base = counting::live();
     let (_, peak) = peak_during(|| {
         if with_context {
             with_wire_context(&env.ctx, || decode_as(kind, &bytes))
@@ -665,7 +613,7 @@ fn one_envelope_case(rng: &mut fastrand::Rng, env: &Envelopes) {
             decode_as(kind, &bytes)
         }
     });
-    if LIVE.with(Cell::get) > base {
+    if counting::live() > base {
         // The decode kept memory after everything it made was dropped:
         // pycos interns the names of proxies, up to a cap of distinct
         // names, so a handle with a new name (a mutated one) can grow the
@@ -743,11 +691,11 @@ fn proxy_names_from_peers_are_not_kept() {
             bytes
         })
         .collect();
-    let base = LIVE.with(Cell::get);
+    let base = counting::live();
     for bytes in &fresh {
         assert!(with_wire_context(&env.ctx, || decode_as(Kind::Msg, bytes)));
     }
-    let kept = LIVE.with(Cell::get).saturating_sub(base);
+    let kept = counting::live().saturating_sub(base);
     assert!(
         kept < 64 * 1024,
         "decoding {} proxies with new names kept {kept} bytes",

@@ -172,6 +172,28 @@ impl Children {
     }
 }
 
+impl Children {
+    /// The location child `who` reports in its `at IP:PORT` line.
+    pub(crate) fn location(&mut self, who: usize, limit: Duration) -> pycos_net::Location {
+        let line = self.wait_line(who, 0, limit, "the child's location", |l| {
+            l.starts_with("at ")
+        });
+        line[3..]
+            .parse()
+            .unwrap_or_else(|err| panic!("the child reported {line:?}: {err}"))
+    }
+}
+
+/// A node on 127.0.0.1 (any free port) without discovery: where every
+/// test node starts.
+pub(crate) fn loopback(name: &str) -> pycos_net::NodeBuilder {
+    pycos_net::Node::builder()
+        .name(name)
+        .host(std::net::Ipv4Addr::LOCALHOST.into())
+        .tcp_port(0)
+        .discover(false)
+}
+
 impl Drop for Children {
     fn drop(&mut self) {
         for (child, stdin) in &mut self.children {
