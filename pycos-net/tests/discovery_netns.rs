@@ -2,7 +2,7 @@
 //! pair, so no datagram reaches a real network.
 //!
 //! The tests re-run this test binary inside the namespaces (`ip netns exec
-//! NS <this binary> netns_child --exact`) with `PYCOS_NETNS_ROLE` naming
+//! NS <this binary> netns_child --exact`) with `PYCOS_TEST_ROLE` naming
 //! what the child does; the children report on stdout in lines starting
 //! with `PYCOS-CHILD`. A guard kills every child by its pid and deletes the
 //! namespaces when a test ends, passed or failed. Without the rights to
@@ -12,80 +12,45 @@
 //! sudo -E cargo test -p pycos-net --test discovery_netns -- --nocapture
 //! ```
 
-use std::io::{BufRead, BufReader, Write};
+mod support;
+
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use pycos::Pycos;
 use pycos_net::Location;
 use pycos_net::discovery::{self, Announce, AnnounceKind, DEFAULT_UDP_PORT, DiscoveryConfig};
+use support::{Children, ROLE, env, report};
 
-const ROLE: &str = "PYCOS_NETNS_ROLE";
-const PREFIX: &str = "PYCOS-CHILD ";
 /// A child ends by itself after this long, should its parent vanish.
 const CHILD_LIFETIME: Duration = Duration::from_secs(60);
 const SECRET: &[u8] = b"netns test token";
+const WAIT: Duration = Duration::from_secs(20);
 
 // ---------------------------------------------------------------- parent
 
 /// Two namespaces joined by a veth pair, `10.77.<subnet>.1` in the first
 /// and `.2` in the second, and the children running in them.
 struct Lab {
-    namespaces: Vec<String>,
+    children: Children,
+    namespaces: [String; 2],
     subnet: u8,
-    children: Vec<(Child, Option<ChildStdin>)>,
-    lines_tx: Sender<(usize, String)>,
-    lines: Receiver<(usize, String)>,
-    seen: Vec<(usize, String)>,
 }
 
 impl Lab {
     /// The lab, or `None` (having printed why) when namespaces cannot be
     /// made here.
     fn create(tag: &str, subnet: u8) -> Option<Lab> {
-        let (lines_tx, lines) = mpsc::channel();
-        let pid = std::process::id();
-        let mut lab = Lab {
-            namespaces: Vec::new(),
+        let mut children = Children::new();
+        let net = format!("10.77.{subnet}");
+        let namespaces =
+            support::veth_pair(&mut children, &format!("t-{tag}"), &net, ["va", "vb"])?;
+        Some(Lab {
+            children,
+            namespaces,
             subnet,
-            children: Vec::new(),
-            lines_tx,
-            lines,
-            seen: Vec::new(),
-        };
-        for side in ["a", "b"] {
-            let name = format!("pycos-t-{pid}-{tag}-{side}");
-            if let Err(why) = ip(&["netns", "add", &name]) {
-                println!("skipped: cannot create network namespaces: {why}");
-                return None;
-            }
-            lab.namespaces.push(name);
-        }
-        let (a, b) = (lab.namespaces[0].clone(), lab.namespaces[1].clone());
-        let (addr_a, addr_b) = (
-            format!("10.77.{subnet}.1/24"),
-            format!("10.77.{subnet}.2/24"),
-        );
-        let setup = [
-            vec![
-                "-n", &a, "link", "add", "va", "type", "veth", "peer", "name", "vb", "netns", &b,
-            ],
-            vec!["-n", &a, "addr", "add", &addr_a, "dev", "va"],
-            vec!["-n", &b, "addr", "add", &addr_b, "dev", "vb"],
-            vec!["-n", &a, "link", "set", "va", "up"],
-            vec!["-n", &b, "link", "set", "vb", "up"],
-            vec!["-n", &a, "link", "set", "lo", "up"],
-            vec!["-n", &b, "link", "set", "lo", "up"],
-        ];
-        for args in setup {
-            if let Err(why) = ip(&args) {
-                panic!("namespaces were created but cannot be wired: {why}");
-            }
-        }
-        Some(lab)
+        })
     }
 
     /// The address of side `side` (0 or 1).
@@ -96,113 +61,17 @@ impl Lab {
     /// Starts this binary's `netns_child` in namespace `side` in `role`;
     /// the child's index.
     fn spawn(&mut self, side: usize, role: &str, env: &[(&str, String)]) -> usize {
-        let exe = std::env::current_exe().expect("the test binary's path");
-        let mut child = Command::new("ip")
-            .args(["netns", "exec", &self.namespaces[side]])
-            .arg(exe)
-            .args(["netns_child", "--exact", "--nocapture", "--test-threads=1"])
-            .env(ROLE, role)
-            .env("PYCOS_NETNS_ADDR", self.addr(side).to_string())
-            .envs(env.iter().map(|(k, v)| (*k, v)))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("run ip netns exec");
-        let index = self.children.len();
-        let stdout = child.stdout.take().expect("piped stdout");
-        let tx = self.lines_tx.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                // libtest may have printed `test netns_child ... ` first.
-                if let Some(at) = line.find(PREFIX) {
-                    let _ = tx.send((index, line[at + PREFIX.len()..].to_owned()));
-                }
-            }
-        });
-        let stdin = child.stdin.take();
-        self.children.push((child, stdin));
-        index
+        let mut env = env.to_vec();
+        env.push(("PYCOS_NETNS_ADDR", self.addr(side).to_string()));
+        let netns = self.namespaces[side].clone();
+        self.children.spawn("netns_child", role, &env, Some(&netns))
     }
 
-    /// Tells child `index` one line.
-    fn tell(&mut self, index: usize, line: &str) {
-        let stdin = self.children[index].1.as_mut().expect("child stdin");
-        writeln!(stdin, "{line}").expect("write to the child");
+    /// Waits for a report of `child` starting with `prefix`; the line.
+    fn wait(&mut self, child: usize, what: &str, prefix: &str) -> String {
+        self.children
+            .wait_line(child, 0, WAIT, what, |line| line.starts_with(prefix))
     }
-
-    /// Waits until `done` holds for the reports seen so far (every report
-    /// is also passed to `check`, which fails the test on a bad one), for
-    /// at most `limit`.
-    fn wait_until(
-        &mut self,
-        limit: Duration,
-        what: &str,
-        mut done: impl FnMut(&[(usize, String)]) -> bool,
-    ) {
-        let deadline = Instant::now() + limit;
-        while !done(&self.seen) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(report) => self.seen.push(report),
-                Err(_) => panic!(
-                    "{what}: not within {limit:?}; the children reported {:#?}",
-                    self.seen
-                ),
-            }
-        }
-    }
-
-    /// Collects reports for `window`; the new ones.
-    fn collect_for(&mut self, window: Duration) -> Vec<(usize, String)> {
-        let deadline = Instant::now() + window;
-        let start = self.seen.len();
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            match self.lines.recv_timeout(left) {
-                Ok(report) => self.seen.push(report),
-                Err(_) => break,
-            }
-        }
-        self.seen[start..].to_vec()
-    }
-}
-
-impl Drop for Lab {
-    fn drop(&mut self) {
-        for (child, stdin) in &mut self.children {
-            drop(stdin.take());
-            let _ = child.kill(); // by pid: `ip netns exec` execs the binary
-            let _ = child.wait();
-        }
-        for name in &self.namespaces {
-            if let Err(why) = ip(&["netns", "del", name]) {
-                eprintln!("cannot delete network namespace {name}: {why}");
-            }
-        }
-    }
-}
-
-/// Runs `ip args`; its stderr when it fails.
-fn ip(args: &[&str]) -> Result<(), String> {
-    let out = Command::new("ip")
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run `ip`: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "`ip {}` failed ({}): {}",
-            args.join(" "),
-            out.status,
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
-    }
-}
-
-fn has(seen: &[(usize, String)], child: usize, prefix: &str) -> bool {
-    seen.iter()
-        .any(|(i, line)| *i == child && line.starts_with(prefix))
 }
 
 #[test]
@@ -226,29 +95,17 @@ fn discovery_finds_the_peer_across_namespaces() {
             ("PYCOS_NETNS_PEER", "alpha".into()),
         ],
     );
-    lab.wait_until(
-        Duration::from_secs(20),
-        "both nodes discover each other",
-        |seen| has(seen, a, "found beta") && has(seen, b, "found alpha"),
-    );
-    let line = |child| {
-        lab.seen
-            .iter()
-            .find(|(i, line)| *i == child && line.starts_with("found"))
-            .map(|(_, line)| line.clone())
-            .unwrap()
-    };
     // `found NAME LOCATION FROM`: the TCP location announced, from the
     // peer's address.
+    let found_by_a = lab.wait(a, "alpha discovers beta", "found beta");
+    let found_by_b = lab.wait(b, "beta discovers alpha", "found alpha");
     assert!(
-        line(a).starts_with("found beta 10.77.1.2:9706 10.77.1.2:"),
-        "{}",
-        line(a)
+        found_by_a.starts_with("found beta 10.77.1.2:9706 10.77.1.2:"),
+        "{found_by_a}"
     );
     assert!(
-        line(b).starts_with("found alpha 10.77.1.1:9706 10.77.1.1:"),
-        "{}",
-        line(b)
+        found_by_b.starts_with("found alpha 10.77.1.1:9706 10.77.1.1:"),
+        "{found_by_b}"
     );
 }
 
@@ -258,39 +115,26 @@ fn discovery_off_sends_nothing() {
         return;
     };
     let listener = lab.spawn(1, "listen", &[]);
-    lab.wait_until(
-        Duration::from_secs(20),
-        "the raw listener is ready",
-        |seen| has(seen, listener, "ready"),
-    );
+    lab.wait(listener, "the raw listener is ready", "ready");
     let node = lab.spawn(0, "off-then-on", &[("PYCOS_NETNS_NAME", "quiet".into())]);
-    lab.wait_until(
-        Duration::from_secs(20),
-        "the node started with discovery off",
-        |seen| has(seen, node, "off"),
-    );
-    let off = lab
-        .seen
-        .iter()
-        .find(|(i, l)| *i == node && l.starts_with("off"))
-        .unwrap()
-        .1
-        .clone();
+    let off = lab.wait(node, "the node started with discovery off", "off");
     assert_eq!(
         off, "off none udp-sockets 0",
         "discovery off opened a socket"
     );
-    let heard = lab.collect_for(Duration::from_millis(1500));
+    let mark = lab.children.mark();
+    lab.children.collect_for(Duration::from_millis(1500));
+    let heard = lab.children.lines_since(listener, mark, |_| true);
     assert!(
-        !heard.iter().any(|(i, _)| *i == listener),
+        heard.is_empty(),
         "a node with discovery off sent datagrams: {heard:?}"
     );
     // The control: the same listener hears the node once discovery is on.
-    lab.tell(node, "on");
-    lab.wait_until(
-        Duration::from_secs(20),
+    lab.children.tell(node, "on");
+    lab.wait(
+        listener,
         "the listener hears the node with discovery on",
-        |seen| has(seen, listener, "got"),
+        "got",
     );
 }
 
@@ -302,10 +146,7 @@ fn netns_child() {
     let Ok(role) = std::env::var(ROLE) else {
         return;
     };
-    std::thread::spawn(|| {
-        std::thread::sleep(CHILD_LIFETIME);
-        std::process::exit(3);
-    });
+    support::limit_lifetime(CHILD_LIFETIME);
     let addr: Ipv4Addr = env("PYCOS_NETNS_ADDR").parse().expect("an IPv4 address");
     match role.as_str() {
         "node" => node(addr),
@@ -313,16 +154,6 @@ fn netns_child() {
         "off-then-on" => off_then_on(addr),
         other => panic!("unknown role {other:?}"),
     }
-}
-
-fn env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set"))
-}
-
-fn report(line: &str) {
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{PREFIX}{line}").unwrap();
-    out.flush().unwrap();
 }
 
 fn config(addr: Ipv4Addr, enabled: bool) -> DiscoveryConfig {

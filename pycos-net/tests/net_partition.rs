@@ -44,37 +44,8 @@ const SUBNET: u8 = 3;
 /// cannot be made here.
 fn lab() -> Option<(Children, [String; 2])> {
     let mut kids = Children::new();
-    let pid = std::process::id();
-    for side in ["a", "b"] {
-        let name = format!("pycos-p-{pid}-{side}");
-        if let Err(why) = ip(&["netns", "add", &name]) {
-            println!("skipped: cannot create network namespaces: {why}");
-            return None;
-        }
-        kids.namespaces.push(name);
-    }
-    let (a, b) = (kids.namespaces[0].clone(), kids.namespaces[1].clone());
-    let (addr_a, addr_b) = (
-        format!("10.78.{SUBNET}.1/24"),
-        format!("10.78.{SUBNET}.2/24"),
-    );
-    let setup = [
-        vec![
-            "-n", &a, "link", "add", "pa", "type", "veth", "peer", "name", "pb", "netns", &b,
-        ],
-        vec!["-n", &a, "addr", "add", &addr_a, "dev", "pa"],
-        vec!["-n", &b, "addr", "add", &addr_b, "dev", "pb"],
-        vec!["-n", &a, "link", "set", "pa", "up"],
-        vec!["-n", &b, "link", "set", "pb", "up"],
-        vec!["-n", &a, "link", "set", "lo", "up"],
-        vec!["-n", &b, "link", "set", "lo", "up"],
-    ];
-    for args in setup {
-        if let Err(why) = ip(&args) {
-            panic!("namespaces were created but cannot be wired: {why}");
-        }
-    }
-    Some((kids, [a, b]))
+    let namespaces = support::veth_pair(&mut kids, "p", &format!("10.78.{SUBNET}"), ["pa", "pb"])?;
+    Some((kids, namespaces))
 }
 
 /// `ip link set pa up|down` inside the client's namespace.

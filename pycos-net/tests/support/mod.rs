@@ -184,6 +184,53 @@ impl Children {
     }
 }
 
+/// Two network namespaces `pycos-<tag>-<pid>-{a,b}` joined by a veth
+/// pair (`ifs[0]` in the first, `ifs[1]` in the second) with
+/// `<net>.1/24` and `<net>.2/24` on it and `lo` up in both; registered
+/// in `children`, so they are deleted after its children are killed.
+/// `None` (having printed why) when namespaces cannot be made here (not
+/// root): the caller then skips its test.
+pub(crate) fn veth_pair(
+    children: &mut Children,
+    tag: &str,
+    net: &str,
+    ifs: [&str; 2],
+) -> Option<[String; 2]> {
+    let pid = std::process::id();
+    for side in ["a", "b"] {
+        let name = format!("pycos-{tag}-{pid}-{side}");
+        if let Err(why) = ip(&["netns", "add", &name]) {
+            println!("skipped: cannot create network namespaces: {why}");
+            return None;
+        }
+        children.namespaces.push(name);
+    }
+    let n = children.namespaces.len();
+    let (a, b) = (
+        children.namespaces[n - 2].clone(),
+        children.namespaces[n - 1].clone(),
+    );
+    let (addr_a, addr_b) = (format!("{net}.1/24"), format!("{net}.2/24"));
+    let [if_a, if_b] = ifs;
+    let setup = [
+        vec![
+            "-n", &a, "link", "add", if_a, "type", "veth", "peer", "name", if_b, "netns", &b,
+        ],
+        vec!["-n", &a, "addr", "add", &addr_a, "dev", if_a],
+        vec!["-n", &b, "addr", "add", &addr_b, "dev", if_b],
+        vec!["-n", &a, "link", "set", if_a, "up"],
+        vec!["-n", &b, "link", "set", if_b, "up"],
+        vec!["-n", &a, "link", "set", "lo", "up"],
+        vec!["-n", &b, "link", "set", "lo", "up"],
+    ];
+    for args in setup {
+        if let Err(why) = ip(&args) {
+            panic!("namespaces were created but cannot be wired: {why}");
+        }
+    }
+    Some([a, b])
+}
+
 /// A node on 127.0.0.1 (any free port) without discovery: where every
 /// test node starts.
 pub(crate) fn loopback(name: &str) -> pycos_net::NodeBuilder {
