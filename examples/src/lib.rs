@@ -1,7 +1,13 @@
 //! Ports of pycos' example programs, one binary each in `src/bin/`.
 //!
-//! Run one with `cargo run -p pycos-examples --bin <name>`.
+//! Run one with `cargo run -p pycos-examples --bin <name>`. The modules
+//! hold what several programs share: the command line and console of the
+//! networked ones, and the messages each client and its server exchange
+//! (one definition, so both sides agree on the wire).
 
+pub mod chat_chan;
 pub mod console;
 pub mod net;
+pub mod pico;
+pub mod remote_channel;
 pub mod sha1;

@@ -94,17 +94,37 @@ where
     text.parse().map_err(|err| format!("{name} {text}: {err}"))
 }
 
-/// Starts the node and links to the peers given (in a task: linking waits
-/// for the handshake).
+impl NetArgs {
+    /// The example's argument at `index` as a number of seconds (finite,
+    /// not negative), `default` when there is none.
+    ///
+    /// # Errors
+    ///
+    /// `WHAT "TEXT" is not a number of seconds`.
+    pub fn seconds(&self, index: usize, what: &str, default: f64) -> Result<f64, String> {
+        match self.rest.get(index) {
+            Some(text) => text
+                .parse::<f64>()
+                .ok()
+                .filter(|secs| secs.is_finite() && *secs >= 0.0)
+                .ok_or_else(|| format!("{what} {text:?} is not a number of seconds")),
+            None => Ok(default),
+        }
+    }
+}
+
+/// This thread's node, once linked to the peers given (in a task: linking
+/// waits for the handshake).
 ///
 /// # Errors
 ///
-/// The node's or a peer's error, as text.
-pub async fn link_peers(node: &Node, peers: &[Location]) -> Result<(), String> {
+/// `no node` outside a started node, or a peer's error, as text.
+pub async fn linked(peers: &[Location]) -> Result<Node, String> {
+    let node = Node::current().ok_or("no node")?;
     for &peer in peers {
         node.peer(peer).await.map_err(|err| err.to_string())?;
     }
-    Ok(())
+    Ok(node)
 }
 
 /// A message as one line of text, for the examples' output: strings and

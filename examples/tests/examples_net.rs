@@ -13,13 +13,19 @@ use net_support::{LOOPBACK, Proc, free_port};
 
 const PROBE: &str = env!("CARGO_BIN_EXE_net_probe_node");
 
+/// `bin` as a node alone on a free loopback port, with `extra` arguments.
+fn on_loopback(name: &str, bin: &str, extra: &[&str]) -> Proc {
+    let mut args: Vec<&str> = LOOPBACK.to_vec();
+    args.extend_from_slice(extra);
+    Proc::spawn(name, bin, &args)
+}
+
 /// A probe node on a free loopback port, with `extra` options; gives it
 /// and its location.
 fn probe(name: &str, extra: &[&str]) -> (Proc, String) {
-    let mut args: Vec<&str> = LOOPBACK.to_vec();
-    args.extend_from_slice(&["--name", name]);
+    let mut args = vec!["--name", name];
     args.extend_from_slice(extra);
-    let mut node = Proc::spawn(name, PROBE, &args);
+    let mut node = on_loopback(name, PROBE, &args);
     let at = node.location("node at ");
     (node, at)
 }
@@ -34,18 +40,16 @@ fn link(node: &mut Proc, at: &str) {
 /// deliver to a remote task that has ended reports it ended.
 #[test]
 fn locate_send_and_deliver() {
-    let mut server = Proc::spawn(
+    let mut server = on_loopback(
         "remote_task_server",
         env!("CARGO_BIN_EXE_remote_task_server"),
-        &LOOPBACK,
+        &[],
     );
     let at = server.location("server at ");
-    let mut args: Vec<&str> = LOOPBACK.to_vec();
-    args.extend_from_slice(&["--peer", &at, "0.3"]);
-    let mut client = Proc::spawn(
+    let mut client = on_loopback(
         "remote_task_client",
         env!("CARGO_BIN_EXE_remote_task_client"),
-        &args,
+        &["--peer", &at, "0.3"],
     );
     let mut pairs = BTreeSet::new();
     let mut ids = BTreeSet::new();
@@ -68,8 +72,7 @@ fn locate_send_and_deliver() {
     );
     let expected_ids: BTreeSet<String> = (1..=30).map(|i| i.to_string()).collect();
     assert_eq!(ids, expected_ids, "message ids 1..=30, each once");
-    let status = client.wait_exit(Duration::from_secs(10));
-    assert!(status.success(), "remote_task_client exited with {status}");
+    client.expect_success(Duration::from_secs(10));
 
     // A deliver is acknowledged by the server's node.
     let (mut other, _) = probe("prober", &[]);
@@ -93,9 +96,7 @@ fn locate_send_and_deliver() {
         |l| l.contains("late"),
     );
 
-    server.send("quit");
-    let status = server.wait_exit(Duration::from_secs(5));
-    assert!(status.success(), "remote_task_server exited with {status}");
+    server.quit();
 }
 
 /// Case 2: monitors and `finish` of remote tasks see a value and an error.
@@ -248,20 +249,16 @@ fn reconnect_after_restart_refuses_stale_handles() {
 /// own line on the channel.
 #[test]
 fn remote_channel_pair() {
-    let mut args: Vec<&str> = LOOPBACK.to_vec();
-    args.push("0.3");
-    let mut server = Proc::spawn(
+    let mut server = on_loopback(
         "remote_channel_server",
         env!("CARGO_BIN_EXE_remote_channel_server"),
-        &args,
+        &["0.3"],
     );
     let at = server.location("server at ");
-    let mut args: Vec<&str> = LOOPBACK.to_vec();
-    args.extend_from_slice(&["--peer", &at, "0.3"]);
-    let mut client = Proc::spawn(
+    let mut client = on_loopback(
         "remote_channel_client",
         env!("CARGO_BIN_EXE_remote_channel_client"),
-        &args,
+        &["--peer", &at, "0.3"],
     );
     client.expect_line(&format!("server is at {at}"));
     client.expect_line("delivered to 2");
@@ -279,17 +276,10 @@ fn remote_channel_pair() {
     }
     server.expect_prefix("received end from sender_proc at ");
     client.expect_prefix("received end from sender_proc at ");
-    let status = client.wait_exit(Duration::from_secs(10));
-    assert!(
-        status.success(),
-        "remote_channel_client exited with {status}"
-    );
+    client.expect_success(Duration::from_secs(10));
+    // The end of input stops the server.
     server.close_stdin();
-    let status = server.wait_exit(Duration::from_secs(5));
-    assert!(
-        status.success(),
-        "remote_channel_server exited with {status} at end of input"
-    );
+    server.expect_success(Duration::from_secs(5));
 }
 
 /// `chat_chan_server` / `chat_chan_client`: joins and leaves are announced
@@ -300,14 +290,14 @@ fn remote_channel_pair() {
 fn chat_chan_pair() {
     let server_bin = env!("CARGO_BIN_EXE_chat_chan_server");
     let client_bin = env!("CARGO_BIN_EXE_chat_chan_client");
-    let mut args: Vec<&str> = LOOPBACK.to_vec();
-    args.extend_from_slice(&["--msg-timeout", "1", "--max-connection-errors", "2"]);
-    let mut server = Proc::spawn("chat_chan_server", server_bin, &args);
+    let mut server = on_loopback(
+        "chat_chan_server",
+        server_bin,
+        &["--msg-timeout", "1", "--max-connection-errors", "2"],
+    );
     let at = server.location("server at ");
     let client = |name: &str| {
-        let mut args: Vec<&str> = LOOPBACK.to_vec();
-        args.extend_from_slice(&["--peer", &at, "--name", name]);
-        let mut proc = Proc::spawn(name, client_bin, &args);
+        let mut proc = on_loopback(name, client_bin, &["--peer", &at, "--name", name]);
         proc.expect_line(&format!("joined chat at {at}"));
         proc
     };
@@ -328,8 +318,7 @@ fn chat_chan_pair() {
     );
     bob.send("quit");
     bob.expect_line("left chat");
-    let status = bob.wait_exit(Duration::from_secs(5));
-    assert!(status.success(), "bob exited with {status}");
+    bob.expect_success(Duration::from_secs(5));
     server.expect_line("bob left");
     alice.expect_line("bob left :-(");
 
@@ -343,9 +332,7 @@ fn chat_chan_pair() {
     alice.close_stdin();
     alice.expect_line("left chat");
     server.expect_line("alice left");
-    server.send("quit");
-    let status = server.wait_exit(Duration::from_secs(5));
-    assert!(status.success(), "chat_chan_server exited with {status}");
+    server.quit();
 }
 
 /// `pico_service_task` / `pico_client_task`: requests carry the client
@@ -353,15 +340,14 @@ fn chat_chan_pair() {
 /// client with another secret is never served.
 #[test]
 fn pico_service_pair() {
-    let mut service = Proc::spawn(
+    let mut service = on_loopback(
         "pico_service_task",
         env!("CARGO_BIN_EXE_pico_service_task"),
-        &LOOPBACK,
+        &[],
     );
     let at = service.location("server at ");
-    let mut args: Vec<&str> = LOOPBACK.to_vec();
-    args.extend_from_slice(&["--peer", &at, "2", "0.2"]);
-    let mut client = Proc::spawn(
+    let mut args = vec!["--peer", &at, "2", "0.2"];
+    let mut client = on_loopback(
         "pico_client_task",
         env!("CARGO_BIN_EXE_pico_client_task"),
         &args,
@@ -372,12 +358,11 @@ fn pico_service_pair() {
         assert!(reply.ends_with(" s since the epoch"), "{reply}");
         service.expect_prefix("served time to client_proc at 127.0.0.1:");
     }
-    let status = client.wait_exit(Duration::from_secs(5));
-    assert!(status.success(), "pico_client_task exited with {status}");
+    client.expect_success(Duration::from_secs(5));
 
     // Few attempts, so that its failing link gives up soon.
     args.extend_from_slice(&["--secret", "not PycOS", "--max-connection-errors", "2"]);
-    let mut stranger = Proc::spawn(
+    let mut stranger = on_loopback(
         "pico_client_task (wrong secret)",
         env!("CARGO_BIN_EXE_pico_client_task"),
         &args,
@@ -393,9 +378,7 @@ fn pico_service_pair() {
         Duration::from_millis(200),
         |l| l.starts_with("served"),
     );
-    service.send("quit");
-    let status = service.wait_exit(Duration::from_secs(5));
-    assert!(status.success(), "pico_service_task exited with {status}");
+    service.quit();
 }
 
 /// `chat_server2`: one broadcasting task relays each client's lines to the
@@ -410,16 +393,17 @@ fn chat_server2_relays_through_one_task() {
     let addr = server.location("server at ");
     let port = addr.rsplit(':').next().unwrap_or_default().to_owned();
     let client_bin = env!("CARGO_BIN_EXE_chat_client");
+    // The id the server gives the client that joins next.
+    let joined = |server: &mut Proc| {
+        server
+            .expect_prefix("")
+            .trim_end_matches(" joined")
+            .to_owned()
+    };
     let mut alice = Proc::spawn("alice", client_bin, &["127.0.0.1", &port]);
-    let alice_id = server
-        .expect_prefix("")
-        .trim_end_matches(" joined")
-        .to_owned();
+    let alice_id = joined(&mut server);
     let mut bob = Proc::spawn("bob", client_bin, &["127.0.0.1", &port]);
-    let bob_id = server
-        .expect_prefix("")
-        .trim_end_matches(" joined")
-        .to_owned();
+    let bob_id = joined(&mut server);
     assert_ne!(alice_id, bob_id, "two clients, two ids");
     alice.send("hi bob");
     bob.expect_by("with alice's line", Duration::from_secs(5), |l| {
@@ -432,9 +416,7 @@ fn chat_server2_relays_through_one_task() {
     bob.send("quit");
     bob.wait_exit(Duration::from_secs(5));
     server.expect_line(&format!("{bob_id} left"));
-    server.send("quit");
-    let status = server.wait_exit(Duration::from_secs(5));
-    assert!(status.success(), "chat_server2 exited with {status}");
+    server.quit();
     // The server closed alice's connection: her client ends by itself.
     alice.wait_exit(Duration::from_secs(5));
 }

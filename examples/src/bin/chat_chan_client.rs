@@ -19,23 +19,8 @@
 use std::time::Duration;
 
 use pycos::prelude::*;
+use pycos_examples::chat_chan::{Line, ToServer};
 use pycos_examples::net;
-use serde::{Deserialize, Serialize};
-
-/// The server's types (the same wire names there).
-#[derive(Debug, Clone, Serialize, Deserialize, Message)]
-#[message(name = "pycos_examples::chat_chan::Line")]
-struct Line {
-    text: String,
-    who: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Message)]
-#[message(name = "pycos_examples::chat_chan::ToServer")]
-enum ToServer {
-    Join { who: String, client: Task },
-    Quit { who: String },
-}
 
 /// Prints the lines of everyone else.
 #[task]
@@ -58,8 +43,7 @@ fn join(
     peers: Vec<pycos_net::Location>,
     task: TaskCtx,
 ) -> Result<(Task, Channel, Task), String> {
-    let node = pycos_net::Node::current().ok_or("no node")?;
-    net::link_peers(&node, &peers).await?;
+    let node = net::linked(&peers).await?;
     let limit = Duration::from_secs(5);
     let server = node
         .locate_task("chat_server", None, limit)

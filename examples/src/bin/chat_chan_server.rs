@@ -28,30 +28,8 @@
 use std::collections::HashMap;
 
 use pycos::prelude::*;
+use pycos_examples::chat_chan::{Line, ToServer};
 use pycos_examples::net;
-use serde::{Deserialize, Serialize};
-
-/// A line on the channel: its text and who wrote it.
-#[derive(Debug, Clone, Serialize, Deserialize, Message)]
-#[message(name = "pycos_examples::chat_chan::Line")]
-struct Line {
-    text: String,
-    who: String,
-}
-
-/// What clients tell the `chat_server` task.
-#[derive(Debug, Clone, Serialize, Deserialize, Message)]
-#[message(name = "pycos_examples::chat_chan::ToServer")]
-enum ToServer {
-    /// `client` is told `welcome` and then hears the channel.
-    Join {
-        who: String,
-        client: Task,
-    },
-    Quit {
-        who: String,
-    },
-}
 
 /// pycos' `txfm_msgs`: drops shouting, rewords joins and leaves.
 fn reword(_channel: &str, msg: Msg) -> Option<Msg> {

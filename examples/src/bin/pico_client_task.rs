@@ -22,23 +22,7 @@ use std::time::Duration;
 
 use pycos::prelude::*;
 use pycos_examples::net;
-use serde::{Deserialize, Serialize};
-
-/// The service's types (the same wire names there).
-#[derive(Debug, Clone, Serialize, Deserialize, Message)]
-#[message(name = "pycos_examples::pico::Request")]
-struct Request {
-    req: String,
-    reply: Task,
-    delay: f64,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Message)]
-#[message(name = "pycos_examples::pico::Reply")]
-struct Reply {
-    result: String,
-    from: Task,
-}
+use pycos_examples::pico::{Reply, Request};
 
 #[task]
 fn client_proc(
@@ -47,8 +31,7 @@ fn client_proc(
     longest: f64,
     task: TaskCtx,
 ) -> Result<(), String> {
-    let node = pycos_net::Node::current().ok_or("no node")?;
-    net::link_peers(&node, &peers).await?;
+    let node = net::linked(&peers).await?;
     let service = node
         .locate_task("pico_service", None, Duration::from_secs(10))
         .await

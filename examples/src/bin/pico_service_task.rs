@@ -28,25 +28,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use pycos::prelude::*;
 use pycos_examples::net;
-use serde::{Deserialize, Serialize};
-
-/// A request: what (`time` is the only service), who gets the reply, and
-/// how long serving it takes (seconds).
-#[derive(Debug, Clone, Serialize, Deserialize, Message)]
-#[message(name = "pycos_examples::pico::Request")]
-struct Request {
-    req: String,
-    reply: Task,
-    delay: f64,
-}
-
-/// The answer, sent to the request's `reply` task.
-#[derive(Debug, Clone, Serialize, Deserialize, Message)]
-#[message(name = "pycos_examples::pico::Reply")]
-struct Reply {
-    result: String,
-    from: Task,
-}
+use pycos_examples::pico::{Reply, Request};
 
 #[task]
 fn pico_service(task: TaskCtx) -> Result<(), String> {

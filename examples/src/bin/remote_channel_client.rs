@@ -20,15 +20,7 @@
 
 use pycos::prelude::*;
 use pycos_examples::net;
-use serde::{Deserialize, Serialize};
-
-/// The server's message type (the same wire name there).
-#[derive(Debug, Clone, Serialize, Deserialize, Message)]
-#[message(name = "pycos_examples::remote_channel::Post")]
-struct Post {
-    msg: Option<String>,
-    sender: Task,
-}
+use pycos_examples::remote_channel::Post;
 
 #[task]
 fn sender_proc(channel: Channel, longest: f64, task: TaskCtx) -> Result<(), String> {
@@ -58,8 +50,7 @@ fn receiver_proc(
     longest: f64,
     task: TaskCtx,
 ) -> Result<(), String> {
-    let node = pycos_net::Node::current().ok_or("no node")?;
-    net::link_peers(&node, &peers).await?;
+    let node = net::linked(&peers).await?;
     let channel = node
         .locate_channel("2clients", None, std::time::Duration::from_secs(5))
         .await
@@ -72,19 +63,9 @@ fn receiver_proc(
         let Some(post) = msg.downcast_ref::<Post>() else {
             continue;
         };
-        let from = format!(
-            "from {} at {}",
-            post.sender.name(),
-            net::task_location(&post.sender)
-        );
-        match &post.msg {
-            Some(text) => println!("received {text:?} {from}"),
-            None => {
-                println!("received end {from}");
-                if post.sender == sender {
-                    break;
-                }
-            }
+        post.print();
+        if post.msg.is_none() && post.sender == sender {
+            break;
         }
     }
     channel
@@ -97,14 +78,7 @@ fn receiver_proc(
 #[pycos::main]
 fn main() -> Result<(), String> {
     let args = net::parse()?;
-    let longest = match args.rest.first() {
-        Some(text) => text
-            .parse::<f64>()
-            .ok()
-            .filter(|secs| secs.is_finite() && *secs >= 0.0)
-            .ok_or_else(|| format!("the longest pause {text:?} is not a number of seconds"))?,
-        None => 0.5,
-    };
+    let longest = args.seconds(0, "the longest pause", 0.5)?;
     args.builder.start().map_err(|err| err.to_string())?;
     Task::new(receiver_proc(args.peers, longest));
     Ok(())

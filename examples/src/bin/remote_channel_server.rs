@@ -26,16 +26,7 @@
 
 use pycos::prelude::*;
 use pycos_examples::net;
-use serde::{Deserialize, Serialize};
-
-/// What goes over the channel: a text (`None`: the sender's last message)
-/// and the task that sent it. The same wire name in the client.
-#[derive(Debug, Clone, Serialize, Deserialize, Message)]
-#[message(name = "pycos_examples::remote_channel::Post")]
-struct Post {
-    msg: Option<String>,
-    sender: Task,
-}
+use pycos_examples::remote_channel::Post;
 
 #[task]
 fn receiver_proc(channel: Channel, delay: f64, task: TaskCtx) -> Result<(), String> {
@@ -50,29 +41,14 @@ fn receiver_proc(channel: Channel, delay: f64, task: TaskCtx) -> Result<(), Stri
             println!("received {}", net::describe(&msg));
             continue;
         };
-        let from = format!(
-            "from {} at {}",
-            post.sender.name(),
-            net::task_location(&post.sender)
-        );
-        match &post.msg {
-            Some(text) => println!("received {text:?} {from}"),
-            None => println!("received end {from}"),
-        }
+        post.print();
     }
 }
 
 #[pycos::main]
 fn main() -> Result<(), String> {
     let args = net::parse()?;
-    let delay = match args.rest.first() {
-        Some(text) => text
-            .parse::<f64>()
-            .ok()
-            .filter(|secs| secs.is_finite() && *secs >= 0.0)
-            .ok_or_else(|| format!("the delay {text:?} is not a number of seconds"))?,
-        None => 5.0,
-    };
+    let delay = args.seconds(0, "the delay", 5.0)?;
     let node = args.builder.start().map_err(|err| err.to_string())?;
     let channel = Channel::new("2clients").map_err(|err| err.to_string())?;
     // Registered, clients can locate it by name.

@@ -35,8 +35,7 @@ fn client_proc(n: u32, longest: f64, task: TaskCtx) -> Result<(), String> {
 
 #[task]
 fn start(peers: Vec<pycos_net::Location>, longest: f64) -> Result<(), String> {
-    let node = pycos_net::Node::current().ok_or("no node")?;
-    net::link_peers(&node, &peers).await?;
+    net::linked(&peers).await?;
     let clients: Vec<_> = (0..10)
         .map(|i| Task::new(client_proc(i, longest)))
         .collect();
@@ -49,14 +48,7 @@ fn start(peers: Vec<pycos_net::Location>, longest: f64) -> Result<(), String> {
 #[pycos::main]
 fn main() -> Result<(), String> {
     let args = net::parse()?;
-    let longest = match args.rest.first() {
-        Some(text) => text
-            .parse::<f64>()
-            .ok()
-            .filter(|secs| secs.is_finite() && *secs >= 0.0)
-            .ok_or_else(|| format!("the longest pause {text:?} is not a number of seconds"))?,
-        None => 3.0,
-    };
+    let longest = args.seconds(0, "the longest pause", 3.0)?;
     args.builder.start().map_err(|err| err.to_string())?;
     Task::new(start(args.peers, longest));
     Ok(())

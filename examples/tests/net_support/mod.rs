@@ -3,7 +3,7 @@
 //! is read line by line with bounded waits.
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
@@ -39,26 +39,17 @@ impl Proc {
             .env("RUST_LOG", "warn")
             .spawn()
             .unwrap_or_else(|err| panic!("{name}: cannot start {bin}: {err}"));
-        let stdout = child.stdout.take().expect("stdout is piped");
         let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
+        read_lines(child.stdout.take().expect("stdout is piped"), move |line| {
+            tx.send(line).is_ok()
         });
         let stderr = Arc::new(Mutex::new(String::new()));
-        let err_pipe = child.stderr.take().expect("stderr is piped");
         let err_text = stderr.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(err_pipe).lines() {
-                let Ok(line) = line else { break };
-                let mut text = err_text.lock().unwrap_or_else(|p| p.into_inner());
-                text.push_str(&line);
-                text.push('\n');
-            }
+        read_lines(child.stderr.take().expect("stderr is piped"), move |line| {
+            let mut text = err_text.lock().unwrap_or_else(|p| p.into_inner());
+            text.push_str(&line);
+            text.push('\n');
+            true
         });
         Proc {
             name: name.to_owned(),
@@ -102,15 +93,9 @@ impl Proc {
         }
         let deadline = Instant::now() + limit;
         loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => {
-                    self.seen.push(line.clone());
-                    if test(&line) {
-                        return line;
-                    }
-                    self.backlog.push_back(line);
-                }
+            match self.next_line(deadline) {
+                Ok(line) if test(&line) => return line,
+                Ok(line) => self.backlog.push_back(line),
                 Err(RecvTimeoutError::Timeout) => {
                     self.fail(&format!("no line {what} within {limit:?}"))
                 }
@@ -147,19 +132,20 @@ impl Proc {
             self.fail(&format!("unexpected {what}: {line:?}"));
         }
         let deadline = Instant::now() + quiet;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => {
-                    self.seen.push(line.clone());
-                    if test(&line) {
-                        self.fail(&format!("unexpected {what}: {line:?}"));
-                    }
-                    self.backlog.push_back(line);
-                }
-                Err(_) => return,
+        while let Ok(line) = self.next_line(deadline) {
+            if test(&line) {
+                self.fail(&format!("unexpected {what}: {line:?}"));
             }
+            self.backlog.push_back(line);
         }
+    }
+
+    /// The next line read before `deadline`, kept in `seen`.
+    fn next_line(&mut self, deadline: Instant) -> Result<String, RecvTimeoutError> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = self.lines.recv_timeout(left)?;
+        self.seen.push(line.clone());
+        Ok(line)
     }
 
     /// The location the child printed on its first line (`... at IP:PORT`).
@@ -189,6 +175,21 @@ impl Proc {
         }
     }
 
+    /// Waits up to `limit` for the child to exit by itself, and fails
+    /// unless it exits successfully.
+    pub(crate) fn expect_success(&mut self, limit: Duration) {
+        let status = self.wait_exit(limit);
+        if !status.success() {
+            self.fail(&format!("exited with {status}"));
+        }
+    }
+
+    /// Sends `quit` and expects a successful exit within 5 s.
+    pub(crate) fn quit(&mut self) {
+        self.send("quit");
+        self.expect_success(Duration::from_secs(5));
+    }
+
     /// Every line read so far.
     pub(crate) fn seen(&self) -> &[String] {
         &self.seen
@@ -211,6 +212,22 @@ impl Drop for Proc {
         self.stdin = None;
         self.kill();
     }
+}
+
+/// Hands every line of `pipe` to `each` on a thread of its own, until the
+/// pipe ends or `each` says stop (`false`).
+fn read_lines(
+    pipe: impl Read + Send + 'static,
+    mut each: impl FnMut(String) -> bool + Send + 'static,
+) {
+    std::thread::spawn(move || {
+        for line in BufReader::new(pipe).lines() {
+            let Ok(line) = line else { break };
+            if !each(line) {
+                break;
+            }
+        }
+    });
 }
 
 /// A TCP port on 127.0.0.1 that was free a moment ago (for a node that
