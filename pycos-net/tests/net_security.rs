@@ -353,6 +353,15 @@ fn wrong_secret_is_refused_on_both_sides() {
     );
     let logged = lab.refused(mark, "the secrets differ");
     assert!(logged.contains("proof did not verify"), "{logged}");
+    // A refusal is final: the intruder does not try again (it is allowed
+    // two connection errors, so a retry would show as a second refusal).
+    lab.kids.collect_for(Duration::from_millis(500));
+    let refusals = lab.server_logs(mark, "incoming connection refused");
+    assert_eq!(
+        refusals.len(),
+        1,
+        "a refused link is not retried: {refusals:#?}"
+    );
     lab.serves(2, None);
 }
 

@@ -28,6 +28,25 @@ fn handshake_limit(node: &NodeState) -> Duration {
 /// Bytes asked of the socket per read.
 const READ_CHUNK: usize = 64 << 10;
 
+/// Why a connection never became a link.
+#[derive(Debug)]
+pub(crate) enum Unlinked {
+    /// The handshake (or TLS) refused it, on either side: a wrong secret,
+    /// version or codec, a peer that ignores this node. Another attempt
+    /// would be refused the same way.
+    Refused(String),
+    /// The connection failed or timed out: another attempt may work.
+    Failed(String),
+}
+
+impl std::fmt::Display for Unlinked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unlinked::Refused(why) | Unlinked::Failed(why) => f.write_str(why),
+        }
+    }
+}
+
 /// Runs a new connection to its end. `expected` is the peer dialed (none
 /// for an accepted connection). `Ok` once a link was up, `Err` with why it
 /// never came up.
@@ -36,7 +55,7 @@ pub(crate) async fn run(
     sock: AsyncSocket,
     role: Role,
     expected: Option<Arc<Peer>>,
-) -> Result<(), String> {
+) -> Result<(), Unlinked> {
     if let Err(err) = sock.set_nodelay(true) {
         tracing::debug!(%err, "TCP_NODELAY not set");
     }
@@ -50,7 +69,7 @@ pub(crate) async fn run(
             start_tls(&sock, role, tls)
                 .timeout(handshake_limit(&node))
                 .await
-                .ok_or_else(|| "the TLS handshake took too long".to_owned())??,
+                .ok_or_else(|| Unlinked::Failed("the TLS handshake took too long".to_owned()))??,
         ),
         None => None,
     };
@@ -69,15 +88,11 @@ pub(crate) async fn run(
     )
     .timeout(handshake_limit(&node))
     .await
-    .ok_or_else(|| "the handshake took too long".to_owned())??;
+    .ok_or_else(|| Unlinked::Failed("the handshake took too long".to_owned()))??;
     let peer = match expected {
         Some(peer) => peer,
         None => {
             let peer = node.peer_at(hello.location);
-            if node.ignore_peers.load(std::sync::atomic::Ordering::Relaxed) && !peer.lock().explicit
-            {
-                return Err(format!("{} ignored: peers are ignored", hello.location));
-            }
             node.revive(&peer);
             peer
         }
@@ -117,14 +132,14 @@ struct Hello {
 const EXPORTER_LABEL: &[u8] = b"EXPORTER-pycos-rs-link-v1";
 
 /// Runs the TLS handshake and returns the session's exporter value.
-async fn start_tls(sock: &AsyncSocket, role: Role, tls: &LinkTls) -> Result<[u8; 32], String> {
+async fn start_tls(sock: &AsyncSocket, role: Role, tls: &LinkTls) -> Result<[u8; 32], Unlinked> {
     let started = match role {
         Role::Dialer => sock.start_tls_client(&tls.client).await,
         Role::Listener => sock.start_tls_server(&tls.server).await,
     };
-    started.map_err(|err| format!("TLS: {err}"))?;
+    started.map_err(|err| Unlinked::Refused(format!("TLS: {err}")))?;
     sock.tls_exporter(EXPORTER_LABEL)
-        .ok_or_else(|| "TLS: no keying material after the handshake".to_owned())
+        .ok_or_else(|| Unlinked::Refused("TLS: no keying material after the handshake".to_owned()))
 }
 
 async fn handshake(
@@ -135,7 +150,7 @@ async fn handshake(
     reader: &mut FrameReader,
     buf: &mut [u8],
     held: &mut usize,
-) -> Result<Hello, String> {
+) -> Result<Hello, Unlinked> {
     let cfg = HandshakeConfig {
         name: node.name.clone(),
         incarnation: node.incarnation,
@@ -144,12 +159,13 @@ async fn handshake(
         tls_exporter: exporter,
     };
     let (mut machine, hello) =
-        Handshake::new(role, &cfg).map_err(|err| format!("handshake: {err}"))?;
+        Handshake::new(role, &cfg).map_err(|err| Unlinked::Refused(format!("handshake: {err}")))?;
     sock.sendall(&hello)
         .await
-        .map_err(|err| format!("handshake: {err}"))?;
+        .map_err(|err| Unlinked::Failed(format!("handshake: {err}")))?;
     loop {
-        while let Some(frame) = next_frame(reader, buf, held)? {
+        // A peer that breaks the framing before it is known is refused.
+        while let Some(frame) = next_frame(reader, buf, held).map_err(Unlinked::Refused)? {
             let step = machine.on_frame(frame.kind(), frame.body());
             match step {
                 Ok(Step::Send(bytes)) => {
@@ -161,11 +177,11 @@ async fn handshake(
                         if let Some(close) = refusal.refusal_frame() {
                             let _ = sock.sendall(&close).await;
                         }
-                        return Err(format!("{}: {refusal}", hello.location));
+                        return Err(Unlinked::Refused(format!("{}: {refusal}", hello.location)));
                     }
                     sock.sendall(&bytes)
                         .await
-                        .map_err(|err| format!("handshake: {err}"))?;
+                        .map_err(|err| Unlinked::Failed(format!("handshake: {err}")))?;
                 }
                 Ok(Step::Done(peer)) => {
                     return Ok(Hello {
@@ -179,16 +195,18 @@ async fn handshake(
                         let _ = sock.sendall(&refusal).await;
                     }
                     tracing::warn!(%err, "handshake failed");
-                    return Err(format!("handshake: {err}"));
+                    return Err(Unlinked::Refused(format!("handshake: {err}")));
                 }
             }
         }
         let n = sock
             .recv_into(&mut buf[*held..])
             .await
-            .map_err(|err| format!("handshake: {err}"))?;
+            .map_err(|err| Unlinked::Failed(format!("handshake: {err}")))?;
         if n == 0 {
-            return Err("handshake: the peer closed the connection".to_owned());
+            return Err(Unlinked::Failed(
+                "handshake: the peer closed the connection".to_owned(),
+            ));
         }
         *held += n;
     }

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use pycos::prelude::*;
 
 use crate::handshake::Role;
+use crate::link::conn::Unlinked;
 use crate::node::peer::{LinkState, Peer};
 use crate::node::state::NodeState;
 
@@ -66,7 +67,17 @@ fn dial(node: Arc<NodeState>, peer: Arc<Peer>, task: TaskCtx) {
                     return;
                 }
             }
-            Err(why) => {
+            Err(Unlinked::Refused(why)) => {
+                // Refused by the handshake: every attempt would be.
+                tracing::warn!(peer = %peer.location, %why, "link refused");
+                node.go_offline(&peer, &why);
+                if !keep_dialing(&peer) {
+                    return;
+                }
+                down_since = Instant::now();
+                backoff = FIRST_BACKOFF;
+            }
+            Err(Unlinked::Failed(why)) => {
                 if !keep_dialing(&peer) {
                     return; // the peer linked to us meanwhile, or was closed
                 }
@@ -106,9 +117,9 @@ fn dial(node: Arc<NodeState>, peer: Arc<Peer>, task: TaskCtx) {
 /// One attempt: connect (within `limit`), handshake, run the link until
 /// it ends. `Ok` when a link ran (whatever ended it), `Err` with why it
 /// never came up.
-async fn connect(node: &Arc<NodeState>, peer: &Arc<Peer>, limit: Duration) -> Result<(), String> {
+async fn connect(node: &Arc<NodeState>, peer: &Arc<Peer>, limit: Duration) -> Result<(), Unlinked> {
     let sock = AsyncSocket::create_connection(peer.location.socket_addr(), limit, None)
         .await
-        .map_err(|err| format!("connect to {}: {err}", peer.location))?;
+        .map_err(|err| Unlinked::Failed(format!("connect to {}: {err}", peer.location)))?;
     super::conn::run(node.clone(), sock, Role::Dialer, Some(peer.clone())).await
 }
