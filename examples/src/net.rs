@@ -20,7 +20,7 @@
 use std::net::IpAddr;
 
 use pycos::Msg;
-use pycos_net::{Location, Node, NodeBuilder};
+use pycos_net::{Located, Location, Node, NodeBuilder};
 
 /// What the command line asked for.
 #[derive(Debug)]
@@ -149,26 +149,19 @@ pub fn describe(msg: &Msg) -> String {
     format!("{msg:?}")
 }
 
-/// Where `task` runs: its node's location (`ip:port`), this node's for a
-/// local task (pycos' `task.location`, which the handles do not offer
-/// yet: read from their remote reference).
+/// Where `task` runs, printed: its node's location (`ip:port`), this
+/// node's for a local task ([`Located`], pycos' `task.location`).
 pub fn task_location<R>(task: &pycos::Task<R>) -> String {
-    match task.untyped().remote_ref() {
-        Some(remote) => remote.location.to_string(),
-        None => here(),
-    }
+    printed(task.location())
 }
 
 /// Where `channel` lives, as [`task_location`].
 pub fn channel_location(channel: &pycos::Channel) -> String {
-    match channel.remote_ref() {
-        Some(remote) => remote.location.to_string(),
-        None => here(),
-    }
+    printed(channel.location())
 }
 
-fn here() -> String {
-    Node::current().map_or_else(|| "here".to_owned(), |node| node.location().to_string())
+fn printed(location: Option<Location>) -> String {
+    location.map_or_else(|| "here".to_owned(), |at| at.to_string())
 }
 
 /// Reads standard input until a line is `quit` or `exit` (any case) or

@@ -147,6 +147,7 @@ mod discovery_glue;
 mod error;
 pub mod handshake;
 mod link;
+mod located;
 mod location;
 mod messages;
 mod node;
@@ -154,5 +155,6 @@ mod proto;
 pub mod wire;
 
 pub use error::ParseLocationError;
+pub use located::Located;
 pub use location::Location;
 pub use node::{DEFAULT_PORT, Node, NodeBuilder, NodeError, PeerError, PeerState, PeerStatus};

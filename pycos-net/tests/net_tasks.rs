@@ -12,7 +12,7 @@ mod support;
 use std::time::Duration;
 
 use pycos::prelude::*;
-use pycos_net::{Location, Node};
+use pycos_net::{Located, Location, Node};
 use support::{Children, ROLE, report};
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -77,6 +77,17 @@ fn operate(b: Location) -> Result<(), String> {
     let find = |name: &'static str| node.locate_task(name, Some(b), WAIT);
 
     let victim = find("victim").await.ok_or("no victim")?;
+    assert_eq!(
+        victim.location(),
+        Some(b),
+        "a remote task lives at its node"
+    );
+    let here = pycos::Pycos::cur_task().ok_or("not in a task")?;
+    assert_eq!(
+        here.location(),
+        Some(node.location()),
+        "a local task lives here"
+    );
     victim.throw("stop now").map_err(|e| e.to_string())?;
     match victim.finish().timeout(WAIT).await {
         Some(Err(err)) if err.kind() == pycos::TaskErrorKind::Thrown => {
