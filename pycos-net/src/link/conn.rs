@@ -90,7 +90,12 @@ pub(crate) async fn run(
     .await
     .ok_or_else(|| Unlinked::Failed("the handshake took too long".to_owned()))??;
     let peer = match expected {
-        Some(peer) => peer,
+        Some(peer) => {
+            if hello.location != peer.location {
+                node.alias(hello.location, &peer);
+            }
+            peer
+        }
         None => {
             let peer = node.peer_at(hello.location);
             node.revive(&peer);

@@ -14,6 +14,7 @@ use pycos::{Channel, Task, WaitExt};
 use crate::Location;
 use crate::proto::{Answer, Op};
 
+use super::peer::Peer;
 use super::state::NodeState;
 
 /// What a search looks for.
@@ -61,11 +62,12 @@ pub(crate) async fn find(
     limit: Duration,
 ) -> Option<Found> {
     let search = Arc::new(Mutex::new(Search::default()));
-    if let Some(location) = at {
+    let at = at.map(|location| {
         let peer = node.peer_at(location);
         node.revive(&peer);
         node.ensure_link(&peer);
-    }
+        peer
+    });
     let waiting = Waiting {
         node: node.clone(),
         wanted,
@@ -79,7 +81,8 @@ pub(crate) async fn find(
 struct Waiting {
     node: Arc<NodeState>,
     wanted: Wanted,
-    at: Option<Location>,
+    /// The one peer to ask (it may be known under another location).
+    at: Option<Arc<Peer>>,
     search: Arc<Mutex<Search>>,
     asked: HashSet<Location>,
 }
@@ -94,7 +97,7 @@ impl Waiting {
     /// Asks every peer online that was not asked yet.
     fn ask_new_peers(&mut self) {
         for peer in self.node.all_peers() {
-            if self.at.is_some_and(|at| at != peer.location)
+            if self.at.as_ref().is_some_and(|at| !Arc::ptr_eq(at, &peer))
                 || !peer.is_up()
                 || !self.asked.insert(peer.location)
             {

@@ -106,9 +106,29 @@ impl NodeState {
             .clone()
     }
 
-    /// Every known peer.
+    /// Makes `peer` (dialed at its `location`) known under `advertised`
+    /// too, the location it gives for itself: a node behind a proxy or NAT
+    /// is one peer, whichever of its addresses a handle or a locate names.
+    /// An entry already there for another peer that is not linked (made by
+    /// a locate, say) is replaced; a linked one is left alone.
+    pub(crate) fn alias(&self, advertised: Location, peer: &Arc<Peer>) {
+        let key: Arc<str> = advertised.to_string().into();
+        let mut peers = lock(&self.peers);
+        let keep_other = peers
+            .get(&key)
+            .is_some_and(|other| !Arc::ptr_eq(other, peer) && other.is_up());
+        if !keep_other {
+            peers.insert(key, peer.clone());
+        }
+    }
+
+    /// Every known peer (once each, though it may be known under two
+    /// locations).
     pub(crate) fn all_peers(&self) -> Vec<Arc<Peer>> {
-        lock(&self.peers).values().cloned().collect()
+        let mut all: Vec<Arc<Peer>> = lock(&self.peers).values().cloned().collect();
+        all.sort_by_key(|peer| Arc::as_ptr(peer) as usize);
+        all.dedup_by(|a, b| Arc::ptr_eq(a, b));
+        all
     }
 
     pub(crate) fn next_conn(&self) -> u64 {
