@@ -26,6 +26,10 @@ const WINDOW: usize = 4;
 /// The smallest piece a receiver may ask for.
 const MIN_PIECE: u32 = 512;
 
+/// The outbox orders frames per target (a task's or channel's serial);
+/// a transfer's pieces are one target in a range no serial reaches.
+const ORDER_BASE: u64 = 1 << 63;
+
 /// `Node::send_file`.
 pub(crate) async fn send_file(
     node: &Arc<NodeState>,
@@ -70,6 +74,7 @@ pub(crate) async fn send_file(
     let mut stream = Stream {
         node,
         peer: &peer,
+        order: ORDER_BASE | transfer,
         file,
         size,
         transfer,
@@ -180,6 +185,8 @@ fn unexpected(answer: Answer) -> FileError {
 struct Stream<'a> {
     node: &'a Arc<NodeState>,
     peer: &'a Arc<Peer>,
+    /// The outbox target the pieces are ordered by.
+    order: u64,
     file: Arc<File>,
     size: u64,
     transfer: u64,
@@ -238,7 +245,9 @@ impl Stream<'_> {
             data: Bytes(data),
         });
         let (reply, answered) = oneshot();
-        let id = self.node.request(self.peer, None, &op, reply);
+        // Ordered as one target: a last piece under the bulk threshold
+        // must not overtake the bulk pieces before it.
+        let id = self.node.request(self.peer, Some(self.order), &op, reply);
         self.next = offset + len;
         self.flight.push_back((id, answered, self.next));
         Ok(())
