@@ -102,7 +102,8 @@ fn accept_sink(listener: AsyncSocket, path: std::path::PathBuf, task: TaskCtx) {
 
 /// The raw copy's receiver: an 8-byte length, then that many bytes,
 /// written to `path` as they come (plain blocking writes: the page
-/// cache takes them at once); answers the count once all are written.
+/// cache takes them at once); answers the count once all are written,
+/// then deletes the file.
 #[task]
 fn sink(conn: AsyncSocket, path: std::path::PathBuf, task: TaskCtx) {
     task.set_daemon(true);
@@ -133,4 +134,8 @@ fn sink(conn: AsyncSocket, path: std::path::PathBuf, task: TaskCtx) {
         }
     }
     let _ = conn.sendall(&size.to_be_bytes()).await;
+    // As `send_file`'s copy is deleted after each round: only one copy
+    // takes disk space at a time.
+    drop(file);
+    let _ = std::fs::remove_file(&path);
 }
