@@ -88,6 +88,12 @@
 //!   `SendError` naming the type. `send` is at most once and in order per
 //!   sender and receiver; `deliver` answers delivered, not delivered, or
 //!   timed out (unknown).
+//! - Files: [`Node::send_file`] streams a file to a peer's `dest_path`
+//!   (times and mode kept, confined under `dest_path`, `max_file_size`
+//!   checked first), a piece at a time on the shared link, resumable
+//!   after a broken link: the receiver keeps a partial file while the
+//!   sender may come back (through redials, and for the message timeout
+//!   after it went Offline), then deletes it; [`Node::del_file`].
 //! - [`discovery`]: fixed-format UDP announcements, tagged with an HMAC
 //!   when a secret is set, multicast on the chosen interfaces only.
 //!
@@ -145,6 +151,7 @@ pub mod __fuzz;
 pub mod discovery;
 mod discovery_glue;
 mod error;
+mod files;
 pub mod handshake;
 mod link;
 mod located;
@@ -155,6 +162,7 @@ mod proto;
 pub mod wire;
 
 pub use error::ParseLocationError;
+pub use files::{FileError, SentFile};
 pub use located::Located;
 pub use location::Location;
 pub use node::{DEFAULT_PORT, Node, NodeBuilder, NodeError, PeerError, PeerState, PeerStatus};

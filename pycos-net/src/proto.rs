@@ -71,6 +71,12 @@ pub(crate) enum Op {
         target: Channel,
         depth: u32,
     },
+    /// `Node::send_file`: a file offered (see `files`).
+    FileStart(crate::files::Offer),
+    /// A piece of a file being sent.
+    FileChunk(crate::files::Chunk),
+    /// `Node::del_file`.
+    FileDelete(crate::files::FileName),
 }
 
 /// The answer to one [`Op`].
@@ -102,6 +108,17 @@ pub(crate) enum Answer {
     Failed(String),
     /// The answer to `Reaches`.
     Reaches(bool),
+    /// A file transfer's id, how many bytes the receiver holds, and the
+    /// largest piece to send.
+    FileAt {
+        transfer: u64,
+        offset: u64,
+        chunk: u32,
+    },
+    /// The file is in place (`identical`: it was there already).
+    FileDone { identical: bool },
+    /// A file request was refused.
+    FileRefused(crate::files::Refusal),
 }
 
 /// The request id's bytes before a request's or reply's encoded part.

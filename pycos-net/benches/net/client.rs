@@ -37,15 +37,7 @@ pub(crate) fn run(config: &Config) -> Vec<Row> {
         );
     let _watchdog = server.watchdog(budget);
 
-    let node = pycos_net::Node::builder()
-        .name("bench-client")
-        .host("127.0.0.1".parse().expect("address"))
-        .tcp_port(0)
-        .discover(false)
-        .secret(SECRET)
-        .msg_timeout(Duration::from_secs(30))
-        .start()
-        .expect("the client node starts");
+    let node = client_node();
     let sched = node.scheduler().clone();
     let remote = sched
         .spawn(link(node.clone(), server.node))
@@ -153,13 +145,28 @@ pub(crate) fn run(config: &Config) -> Vec<Row> {
     rows
 }
 
+/// This process's node: the one started already, or a new one.
+pub(crate) fn client_node() -> pycos_net::Node {
+    pycos_net::Node::current().unwrap_or_else(|| {
+        pycos_net::Node::builder()
+            .name("bench-client")
+            .host("127.0.0.1".parse().expect("address"))
+            .tcp_port(0)
+            .discover(false)
+            .secret(SECRET)
+            .msg_timeout(Duration::from_secs(30))
+            .start()
+            .expect("the client node starts")
+    })
+}
+
 /// Runs one workload task to its end; gives its figure.
-fn once(sched: &Pycos, spec: TaskSpec<f64>) -> f64 {
+pub(crate) fn once(sched: &Pycos, spec: TaskSpec<f64>) -> f64 {
     sched.spawn(spec).value().expect("the workload task")
 }
 
 #[task]
-fn link(node: pycos_net::Node, at: Location) -> Task {
+pub(crate) fn link(node: pycos_net::Node, at: Location) -> Task {
     node.peer(at).await.expect("the server node links");
     node.locate_task(SERVER_TASK, Some(at), Duration::from_secs(10))
         .await
@@ -232,14 +239,17 @@ fn one_way(server: Task, n: usize, task: TaskCtx) -> f64 {
 }
 
 /// The server child: killed by pid when dropped (pass or fail).
-struct Server {
+pub(crate) struct Server {
     child: Arc<Mutex<Child>>,
-    node: Location,
+    pub(crate) node: Location,
     echo: SocketAddr,
+    /// The raw file sink, and the folder it and the node write files to.
+    pub(crate) sink: SocketAddr,
+    pub(crate) dest: std::path::PathBuf,
 }
 
 impl Server {
-    fn start() -> Server {
+    pub(crate) fn start() -> Server {
         let exe = std::env::current_exe().expect("this benchmark's path");
         let mut child = Command::new(exe)
             .env(ROLE, "server")
@@ -268,17 +278,21 @@ impl Server {
         };
         let node = field("node=").parse().expect("the server's node location");
         let echo = field("echo=").parse().expect("the server's echo address");
+        let sink = field("sink=").parse().expect("the server's sink address");
+        let dest = field("dest=").into();
         std::mem::forget(guard); // `Server` itself kills it from now on
         Server {
             child: server,
             node,
             echo,
+            sink,
+            dest,
         }
     }
 
     /// Kills the child and ends this process if the run takes longer than
     /// `limit`. Dropping the returned sender disarms it.
-    fn watchdog(&self, limit: Duration) -> mpsc::Sender<()> {
+    pub(crate) fn watchdog(&self, limit: Duration) -> mpsc::Sender<()> {
         let (tx, rx) = mpsc::channel::<()>();
         let child = self.child.clone();
         std::thread::spawn(move || {
@@ -295,6 +309,7 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         kill(&self.child);
+        let _ = std::fs::remove_dir_all(&self.dest);
     }
 }
 

@@ -14,6 +14,10 @@
 //!   ≥ 0.8× raw, DESIGN §5);
 //! - remote one-way: a task sends `Burst { from, n }` then `n` `u64`s; the
 //!   remote task counts them and answers once (target ≥ 1M messages/s);
+//! - files: `send_file` of a 256 MiB file to the child, beside
+//!   `cat file > /dev/null` (reading it) and a raw copy of it over one
+//!   `AsyncSocket` connection between the same two processes (the
+//!   ratios are printed; no target);
 //! - Python netpycos (pycos 4.12.2) doing the same two with the anchors'
 //!   `py_net_server.py` / `py_net_client.py`, inside `unshare -n`; skipped
 //!   when pycos is not installed.
@@ -23,7 +27,7 @@
 //! Environment (for quick runs):
 //! - `PYCOS_BENCH_SCALE`: multiplies every count (default 1).
 //! - `PYCOS_BENCH_ROUNDS`: rounds per workload (default 7).
-//! - `PYCOS_BENCH_ONLY`: comma-separated keys (`roundtrip,oneway,python`;
+//! - `PYCOS_BENCH_ONLY`: comma-separated keys (`roundtrip,oneway,files,python`;
 //!   `remote` or `raw` runs one half of `roundtrip`, for profiling); a
 //!   positional argument does the same.
 //! - `PYCOS_BENCH_PIN`: `0` leaves both processes unpinned (by default,
@@ -34,6 +38,7 @@
 //! - `PYCOS_ANCHORS`: the anchors folder (default `/work/shared/anchors`).
 
 mod client;
+mod files;
 mod python;
 mod server;
 mod table;
@@ -162,6 +167,9 @@ fn main() {
         .any(|key| config.selected(key))
     {
         rows.extend(client::run(&config));
+    }
+    if config.selected("files") {
+        rows.extend(files::run(&config));
     }
     if config.selected("python") {
         // Python's two processes get every CPU, as unpinned programs do.

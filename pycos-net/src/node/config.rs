@@ -49,6 +49,8 @@ pub struct NodeBuilder {
     pub(crate) tick: Option<Duration>,
     pub(crate) max_frame: usize,
     pub(crate) scheduler: Option<Pycos>,
+    pub(crate) dest_path: Option<PathBuf>,
+    pub(crate) max_file_size: u64,
 }
 
 impl Default for NodeBuilder {
@@ -69,6 +71,8 @@ impl Default for NodeBuilder {
             tick: None,
             max_frame: crate::wire::DEFAULT_MAX_FRAME,
             scheduler: None,
+            dest_path: None,
+            max_file_size: 0,
         }
     }
 }
@@ -192,14 +196,30 @@ impl NodeBuilder {
         self
     }
 
+    /// Where files other nodes send here go (pycos' `dest_path`; default
+    /// `<temp dir>/pycos`). Created when the node starts; later
+    /// [`Node::set_dest_path`] calls stay under it.
+    pub fn dest_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.dest_path = Some(path.into());
+        self
+    }
+
+    /// The largest file other nodes may send here, in bytes (pycos'
+    /// `max_file_size`; default 0: no limit). A larger one is refused
+    /// before anything is written.
+    pub fn max_file_size(mut self, bytes: u64) -> Self {
+        self.max_file_size = bytes;
+        self
+    }
+
     /// Starts the node: listens, starts discovery if asked, and makes
     /// remote tasks and channels reachable from the scheduler.
     ///
     /// # Errors
     ///
     /// [`NodeError`]: a node runs in this process already, the port is
-    /// taken, the TLS files cannot be read, or two message types share a
-    /// wire name.
+    /// taken, the TLS files cannot be read, two message types share a
+    /// wire name, or `dest_path` cannot be created.
     pub fn start(self) -> Result<Node, NodeError> {
         Node::start(self)
     }

@@ -23,13 +23,14 @@ mod config;
 mod hook;
 mod locate;
 pub(crate) mod peer;
-mod requests;
+pub(crate) mod requests;
 pub(crate) mod serve;
 pub(crate) mod state;
 mod status;
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -39,6 +40,7 @@ use pycos::{AsyncSocket, Channel, Pycos, Task, WaitExt};
 pub use config::{DEFAULT_PORT, NodeBuilder};
 pub use status::{PeerState, PeerStatus};
 
+use crate::files::{FileError, SentFile};
 use crate::{Location, link};
 use locate::Wanted;
 use peer::LinkState;
@@ -83,6 +85,8 @@ pub enum NodeError {
     Hook,
     /// The TLS certificate or key cannot be used.
     Tls(pycos::io::TlsError),
+    /// `dest_path` cannot be created.
+    DestPath(PathBuf, std::io::Error),
 }
 
 impl fmt::Display for NodeError {
@@ -96,6 +100,9 @@ impl fmt::Display for NodeError {
             NodeError::Discovery(err) => write!(f, "discovery cannot start: {err}"),
             NodeError::Hook => f.write_str("the scheduler is served by another node already"),
             NodeError::Tls(err) => write!(f, "TLS: {err}"),
+            NodeError::DestPath(path, err) => {
+                write!(f, "cannot create dest_path {}: {err}", path.display())
+            }
         }
     }
 }
@@ -103,7 +110,9 @@ impl fmt::Display for NodeError {
 impl std::error::Error for NodeError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            NodeError::Bind(_, err) | NodeError::Discovery(err) => Some(err),
+            NodeError::Bind(_, err) | NodeError::Discovery(err) | NodeError::DestPath(_, err) => {
+                Some(err)
+            }
             NodeError::Registry(dup) => Some(dup),
             NodeError::Tls(err) => Some(err),
             _ => None,
@@ -164,6 +173,10 @@ impl Node {
         let location = Location::new(advertised_ip(&cfg, bound.ip()), bound.port());
         let name = cfg.name.clone().unwrap_or_else(NodeBuilder::default_name);
         let state = Arc::new(NodeState::new(cfg, name, location, sched.clone(), tls));
+        state
+            .files
+            .prepare()
+            .map_err(|err| NodeError::DestPath(state.files.dest_path(), err))?;
         let hook = Arc::new(hook::NodeHook {
             node: state.clone(),
         });
@@ -346,6 +359,99 @@ impl Node {
         )
         .await
         .and_then(locate::Found::into_channel)
+    }
+
+    /// Where files other nodes send here go (pycos' `dest_path`).
+    pub fn dest_path(&self) -> PathBuf {
+        self.state.files.dest_path()
+    }
+
+    /// Sets where files sent here go from now on, kept under the first
+    /// `dest_path` as pycos does: an absolute path under it is used as
+    /// is, any other is put under it (a relative one joined to it, an
+    /// absolute one re-rooted there; `..` never climbs above it). The
+    /// directory is created. Gives the path now in use.
+    ///
+    /// # Errors
+    ///
+    /// When the directory cannot be created (the old one stays).
+    pub fn set_dest_path(&self, path: impl AsRef<Path>) -> std::io::Result<PathBuf> {
+        self.state.files.set_dest_path(path.as_ref())
+    }
+
+    /// Sends the file at `path` to the peer at `location`, where it lands
+    /// at `dest_path/dir/NAME` (NAME: the basename of `path`) with its
+    /// modification and access times and its permission bits (pycos'
+    /// `send_file`). `timeout` bounds each answer of the peer, not the
+    /// whole transfer.
+    ///
+    /// The file is streamed a piece at a time, never whole in memory, on
+    /// the link the nodes share, taking turns with its other messages.
+    /// If the link breaks, the peer keeps what it got for a while (see
+    /// the crate docs), and sending again resumes there.
+    ///
+    /// # Errors
+    ///
+    /// [`FileError`], with a query per reason: `dir` absolute or with
+    /// `..`, or leading out of the peer's `dest_path`
+    /// ([`is_escape`](FileError::is_escape)); `path` not a readable
+    /// regular file ([`is_unreadable`](FileError::is_unreadable)); not a
+    /// peer ([`is_unknown_peer`](FileError::is_unknown_peer)); a
+    /// different file there without `overwrite`
+    /// ([`is_exists`](FileError::is_exists)); over the peer's
+    /// `max_file_size` ([`is_oversize`](FileError::is_oversize)); the
+    /// peer cannot write it ([`is_io`](FileError::is_io)); the link
+    /// broke or no answer came in time
+    /// ([`is_unreachable`](FileError::is_unreachable),
+    /// [`is_timed_out`](FileError::is_timed_out)). An identical file
+    /// already there is no error ([`SentFile::was_identical`]).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use pycos::prelude::*;
+    /// use pycos_net::{Location, Node};
+    ///
+    /// #[task]
+    /// fn upload(to: Location) -> Result<u64, pycos_net::FileError> {
+    ///     let node = Node::current().expect("a node runs");
+    ///     let sent = node
+    ///         .send_file(to, "/etc/hostname", Some("conf"), true, std::time::Duration::from_secs(10))
+    ///         .await?;
+    ///     Ok(sent.bytes_sent())
+    /// }
+    /// ```
+    pub async fn send_file(
+        &self,
+        location: Location,
+        path: impl AsRef<Path>,
+        dir: Option<&str>,
+        overwrite: bool,
+        timeout: impl Into<Duration>,
+    ) -> Result<SentFile, FileError> {
+        let limit = timeout.into();
+        crate::files::send_file(&self.state, location, path.as_ref(), dir, overwrite, limit).await
+    }
+
+    /// Deletes `dest_path/dir/NAME` at the peer at `location` (NAME: the
+    /// basename of `file`, so the path given to
+    /// [`send_file`](Self::send_file) does), then the directories that
+    /// became empty, up to `dest_path` (pycos' `del_file`).
+    ///
+    /// # Errors
+    ///
+    /// [`FileError`]: no such file
+    /// ([`is_not_found`](FileError::is_not_found)), `dir` absolute or
+    /// leading out of `dest_path` ([`is_escape`](FileError::is_escape)),
+    /// not a peer, no answer in time, or the peer could not delete it.
+    pub async fn del_file(
+        &self,
+        location: Location,
+        file: &str,
+        dir: Option<&str>,
+        timeout: impl Into<Duration>,
+    ) -> Result<(), FileError> {
+        crate::files::del_file(&self.state, location, file, dir, timeout.into()).await
     }
 }
 

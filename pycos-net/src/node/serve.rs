@@ -149,6 +149,9 @@ impl Serve {
                 Some(channel) => self.later(id, unsubscribe(channel, subscriber)),
                 None => self.answer(id, &Answer::NoChannel),
             },
+            Op::FileStart(offer) => crate::files::serve_start(&self.node, &self.peer, id, offer),
+            Op::FileChunk(chunk) => crate::files::serve_chunk(&self.node, &self.peer, id, chunk),
+            Op::FileDelete(name) => crate::files::serve_delete(&self.node, &self.peer, id, name),
         }
     }
 

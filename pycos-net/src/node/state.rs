@@ -39,6 +39,8 @@ pub(crate) struct NodeState {
     pub(crate) tls: Option<LinkTls>,
     /// Wakers of `locate` calls waiting for a new peer to ask.
     peer_waiters: Mutex<Vec<std::task::Waker>>,
+    /// Files sent here: `dest_path`, transfers under way.
+    pub(crate) files: crate::files::Files,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -55,6 +57,7 @@ impl NodeState {
     ) -> NodeState {
         NodeState {
             tls,
+            files: crate::files::Files::new(&cfg),
             cfg,
             name,
             location,
