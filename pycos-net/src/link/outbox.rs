@@ -179,6 +179,24 @@ impl Outbox {
         }
     }
 
+    /// A new connection takes over the queue: a bulk frame the last one
+    /// sent part of is dropped (its first chunks went with the old
+    /// connection, and the new one's reader would take the rest for
+    /// garbage). At most once, like every message; a file transfer
+    /// resumes from what the receiver has.
+    pub(crate) fn restart(&mut self) {
+        let half_sent = matches!(
+            self.bulk.front(),
+            Some(Queued {
+                item: Item::Chunked { sent, .. },
+                ..
+            }) if *sent > 0
+        );
+        if half_sent {
+            self.pop_front();
+        }
+    }
+
     /// Drops everything queued (the link is gone); returns how many bytes.
     pub(crate) fn clear(&mut self) -> usize {
         let dropped = self.small.len()
@@ -358,6 +376,37 @@ mod tests {
         let mut out = Vec::new();
         outbox.take(&mut out);
         assert!(out.len() < CHUNK + 64);
+        assert!(!outbox.is_empty());
+    }
+
+    #[test]
+    fn a_new_connection_drops_the_half_sent_bulk_frame_only() {
+        let mut outbox = Outbox::default();
+        outbox
+            .push(Some(1), FrameKind::Message, &vec![1u8; 200 << 10])
+            .unwrap();
+        outbox.push(Some(1), FrameKind::Message, b"after").unwrap();
+        let mut out = Vec::new();
+        outbox.take(&mut out); // the first chunk went on the old connection
+        outbox.restart();
+        let mut join = Reassembly::new(1 << 24);
+        let mut rest = Vec::new();
+        while !outbox.is_empty() {
+            let mut out = Vec::new();
+            outbox.take(&mut out);
+            rest.extend(read_all(&out, &mut join));
+        }
+        let bodies: Vec<&[u8]> = rest.iter().map(|f| f.1.as_slice()).collect();
+        assert_eq!(
+            bodies,
+            [&b"after"[..]],
+            "only the frame queued behind it is left"
+        );
+        // Nothing half sent: a restart keeps everything.
+        outbox
+            .push(Some(2), FrameKind::Message, &vec![2u8; 200 << 10])
+            .unwrap();
+        outbox.restart();
         assert!(!outbox.is_empty());
     }
 

@@ -243,6 +243,7 @@ impl NodeState {
             inner.incarnation = Some(incarnation);
             inner.name = name.to_owned();
             inner.state = LinkState::Up { conn, dialed_by_us };
+            inner.outbox.restart();
             inner.sock = Some(sock.clone());
             inner.failures = 0;
             inner.last_error = None;
