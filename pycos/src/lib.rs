@@ -137,6 +137,7 @@ pub mod pool;
 pub mod prelude;
 #[doc(hidden)]
 pub mod remote;
+pub mod rps;
 mod runtime;
 pub mod sync;
 mod task;
