@@ -152,9 +152,11 @@ mod location;
 mod messages;
 mod node;
 mod proto;
+pub mod rps;
 pub mod wire;
 
 pub use error::ParseLocationError;
 pub use located::Located;
 pub use location::Location;
 pub use node::{DEFAULT_PORT, Node, NodeBuilder, NodeError, PeerError, PeerState, PeerStatus};
+pub use rps::{Rps, RpsError};

@@ -23,7 +23,7 @@ mod config;
 mod hook;
 mod locate;
 pub(crate) mod peer;
-mod requests;
+pub(crate) mod requests;
 pub(crate) mod serve;
 pub(crate) mod state;
 mod status;
@@ -83,6 +83,8 @@ pub enum NodeError {
     Hook,
     /// The TLS certificate or key cannot be used.
     Tls(pycos::io::TlsError),
+    /// Two remote task functions share a name.
+    RemoteFns(pycos::rps::DuplicateRemoteFn),
 }
 
 impl fmt::Display for NodeError {
@@ -96,6 +98,7 @@ impl fmt::Display for NodeError {
             NodeError::Discovery(err) => write!(f, "discovery cannot start: {err}"),
             NodeError::Hook => f.write_str("the scheduler is served by another node already"),
             NodeError::Tls(err) => write!(f, "TLS: {err}"),
+            NodeError::RemoteFns(dup) => write!(f, "remote task functions clash: {dup}"),
         }
     }
 }
@@ -106,6 +109,7 @@ impl std::error::Error for NodeError {
             NodeError::Bind(_, err) | NodeError::Discovery(err) => Some(err),
             NodeError::Registry(dup) => Some(dup),
             NodeError::Tls(err) => Some(err),
+            NodeError::RemoteFns(dup) => Some(dup),
             _ => None,
         }
     }
@@ -155,6 +159,7 @@ impl Node {
         }
         crate::messages::register_builtins();
         pycos::message::check_registry().map_err(NodeError::Registry)?;
+        pycos::rps::check_registry().map_err(NodeError::RemoteFns)?;
         let tls = link_tls(&cfg)?;
         let sched = cfg.scheduler.clone().unwrap_or_else(Pycos::instance);
         let listener = listen(&cfg)?;
@@ -180,6 +185,11 @@ impl Node {
         let node = Node { state };
         *slot = Some(node.clone());
         Ok(node)
+    }
+
+    /// The state the node's parts share.
+    pub(crate) fn state(&self) -> &Arc<NodeState> {
+        &self.state
     }
 
     /// Where peers reach this node.

@@ -149,6 +149,15 @@ impl Serve {
                 Some(channel) => self.later(id, unsubscribe(channel, subscriber)),
                 None => self.answer(id, &Answer::NoChannel),
             },
+            Op::LocateRps { name } => self.answer(id, &crate::rps::serve::locate(&name)),
+            Op::RunRps {
+                name,
+                signature,
+                args,
+            } => {
+                let answer = crate::rps::serve::run(&self.node, &name, signature, &args);
+                self.answer(id, &answer);
+            }
         }
     }
 
