@@ -46,7 +46,7 @@
 //! #[task]
 //! fn client(task: TaskCtx) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 //!     let rps = Rps::<compute>::locate(None, Duration::from_secs(5)).await?;
-//!     rps.monitor(&task.handle());
+//!     rps.monitor(&task.handle()).await;
 //!     let remote: Task<u64> = rps.call((7, 0.5)).await?; // the function's own types
 //!     assert_eq!(remote.finish().await?, 49);
 //!     let failed = rps.call((0, 0.0)).await?.finish().await.unwrap_err();
@@ -274,7 +274,9 @@ impl<F: RemoteFn> Rps<F> {
     /// Makes `monitor` receive the [`MonitorStatus`](pycos::MonitorStatus)
     /// of every task created through this proxy (and its clones): those
     /// running now and those created later (pycos' `rps.monitor(task)`).
-    pub fn monitor<M>(&self, monitor: &Task<M>) {
+    /// A wait, as [`TaskCtx::monitor`](pycos::TaskCtx::monitor) is: it
+    /// completes once the monitor is in place.
+    pub async fn monitor<M>(&self, monitor: &Task<M>) {
         let monitor = monitor.untyped();
         {
             let mut monitors = lock(&self.inner.monitors);
