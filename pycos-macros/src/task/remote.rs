@@ -112,6 +112,7 @@ pub(crate) fn expand(task: &TaskFn, remote: &Remote, krate: &Path) -> TokenStrea
     quote! {
         #[doc = #doc]
         #[allow(non_camel_case_types, dead_code)]
+        #[derive(Debug, Clone, Copy)]
         #vis struct #ident {}
 
         #[doc(hidden)]
