@@ -149,7 +149,9 @@ impl Options {
                 Expr::Lit(ExprLit {
                     lit: Lit::Str(s), ..
                 }) => self.name = Some(s.clone()),
-                other => errors.spanned(other, "expected a string: `name = \"my_crate::function\"`"),
+                other => {
+                    errors.spanned(other, "expected a string: `name = \"my_crate::function\"`")
+                }
             },
             (Opt::Log, Meta::Path(_)) => self.log = true,
             (Opt::Log, Meta::NameValue(nv)) => {

@@ -88,6 +88,10 @@
 //!   `SendError` naming the type. `send` is at most once and in order per
 //!   sender and receiver; `deliver` answers delivered, not delivered, or
 //!   timed out (unknown).
+//! - [`rps`]: remote task functions (`#[task(remote)]`) published with
+//!   [`Rps::register`] and called through a typed proxy from
+//!   [`Rps::locate`]: the call takes the function's own argument types and
+//!   gives a `Task<R>` whose `finish` gives `R` or the remote failure.
 //! - [`discovery`]: fixed-format UDP announcements, tagged with an HMAC
 //!   when a secret is set, multicast on the chosen interfaces only.
 //!

@@ -155,14 +155,20 @@ fn typed_call(b: Location, task: TaskCtx) -> Result<(), String> {
     rps.monitor(&task.handle()).await;
     let remote: Task<u64> = rps.call((21,)).await.map_err(text)?;
     assert_eq!(remote.location(), Some(b), "the task runs at the server");
-    let value = remote.finish().timeout(WAIT).await.ok_or("no result in time")?;
+    let value = remote
+        .finish()
+        .timeout(WAIT)
+        .await
+        .ok_or("no result in time")?;
     assert_eq!(value.map_err(text)?, f(21), "the typed result");
     let status = task
         .receive_matching(|msg| msg.is::<MonitorStatus>())
         .timeout(WAIT)
         .await
         .ok_or("no MonitorStatus through rps.monitor")?;
-    let status = status.downcast_ref::<MonitorStatus>().ok_or("not a status")?;
+    let status = status
+        .downcast_ref::<MonitorStatus>()
+        .ok_or("not a status")?;
     assert_eq!(status.task, remote, "the status is the called task's");
     let forwarded = status.result.clone().map_err(text)?;
     assert_eq!(forwarded.downcast_ref::<u64>(), Some(&f(21)));
@@ -192,7 +198,9 @@ fn failures(b: Location) -> Result<(), String> {
     ] {
         let remote = rps.call((how.to_owned(),)).await.map_err(text)?;
         let outcome = remote.finish().timeout(WAIT).await.ok_or("no outcome")?;
-        let err = outcome.err().ok_or_else(|| format!("{how}: the task should fail"))?;
+        let err = outcome
+            .err()
+            .ok_or_else(|| format!("{how}: the task should fail"))?;
         assert_eq!(err.kind(), kind, "{how}: {err}");
         assert!(err.to_string().contains(words), "{how}: {err}");
     }
@@ -243,7 +251,9 @@ fn refusals(b: Location) -> Result<(), String> {
         other => return Err(format!("bad arguments are refused: {other:?}")),
     }
     // A name the server withdrew after the locate.
-    let rps = Rps::<withdrawn>::locate(Some(b), WAIT).await.map_err(text)?;
+    let rps = Rps::<withdrawn>::locate(Some(b), WAIT)
+        .await
+        .map_err(text)?;
     let first = rps.call((5,)).await.map_err(text)?;
     let value = first.finish().timeout(WAIT).await.ok_or("no result")?;
     assert_eq!(value.map_err(text)?, 5);
@@ -339,7 +349,9 @@ fn close_terminates_the_outstanding_tasks() {
         .value_timeout(30.0)
         .expect("three tasks started");
     for tag in 0..3 {
-        children.wait_line(b, 0, WAIT, "a task running", |l| l == format!("running {tag}"));
+        children.wait_line(b, 0, WAIT, "a task running", |l| {
+            l == format!("running {tag}")
+        });
     }
     run(close_them(rps, tasks));
     for tag in 0..3 {

@@ -166,7 +166,8 @@ fn asserts(task: &TaskFn, krate: &Path) -> Vec<TokenStream> {
         Ret::Unit => task.sig.ident.span(),
         Ret::Plain(ty) | Ret::Fallible(ty) => ty.span(),
     };
-    asserts.push(quote_spanned!(span=> let _ = #krate::__private::assert_remote_output::<#output>;));
+    asserts
+        .push(quote_spanned!(span=> let _ = #krate::__private::assert_remote_output::<#output>;));
     asserts
 }
 

@@ -78,7 +78,11 @@ fn remote_options() {
         ["duplicate option `remote`"]
     );
     assert_eq!(
-        errors(Macro::Task, "remote", "fn f<T: Send + 'static>(v: T) -> u8 { 0 }"),
+        errors(
+            Macro::Task,
+            "remote",
+            "fn f<T: Send + 'static>(v: T) -> u8 { 0 }"
+        ),
         [
             "a #[task(remote)] function cannot be generic: peers create it by one name and one \
              signature; write a non-generic #[task(remote)] function for each instantiation you \

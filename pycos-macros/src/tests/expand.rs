@@ -226,9 +226,15 @@ fn remote_task() {
 #[test]
 fn remote_task_manual_has_no_static_registration() {
     let manual = expand(Macro::Task, "remote, manual", "fn ping() {}");
-    assert!(manual.contains("impl ::pycos::rps::RemoteFn for ping"), "{manual}");
+    assert!(
+        manual.contains("impl ::pycos::rps::RemoteFn for ping"),
+        "{manual}"
+    );
     assert!(!manual.contains("distributed_slice"), "{manual}");
     let default = expand(Macro::Task, "remote", "fn ping() {}");
     assert!(default.contains("distributed_slice"), "{default}");
-    assert!(default.contains(r#"const SIGNATURE_TEXT: &'static str = "() -> ()";"#), "{default}");
+    assert!(
+        default.contains(r#"const SIGNATURE_TEXT: &'static str = "() -> ()";"#),
+        "{default}"
+    );
 }

@@ -93,7 +93,9 @@ impl fmt::Display for RpsError {
             RpsError::BadArgs { name, why } => {
                 write!(f, "RPS \"{name}\" refused the arguments: {why}")
             }
-            RpsError::NotSerializable(why) => write!(f, "the arguments cannot cross the wire: {why}"),
+            RpsError::NotSerializable(why) => {
+                write!(f, "the arguments cannot cross the wire: {why}")
+            }
             RpsError::Unreachable(why) => write!(f, "the RPS peer is unreachable: {why}"),
             RpsError::TimedOut => f.write_str("no answer from the RPS peer in time"),
             RpsError::Closed { name } => write!(f, "the proxy of RPS \"{name}\" is closed"),

@@ -148,7 +148,10 @@ impl<F: RemoteFn> Rps<F> {
     /// name have other types (both signatures in the error);
     /// [`RpsError::NotFound`] when none publishes it (at once when `at`
     /// answers so; else after `timeout`); [`RpsError::NoNode`].
-    pub async fn locate(at: Option<Location>, timeout: impl Into<Duration>) -> Result<Rps<F>, RpsError> {
+    pub async fn locate(
+        at: Option<Location>,
+        timeout: impl Into<Duration>,
+    ) -> Result<Rps<F>, RpsError> {
         let node = node()?;
         register_output::<F>();
         let seen = locate::find(&node, F::NAME, F::SIGNATURE, at, timeout.into()).await;

@@ -51,8 +51,8 @@ mod error;
 mod frame;
 mod reader;
 
-pub use codec::{Codec, decode, encode, encode_frame};
 pub(crate) use codec::decode_seed;
+pub use codec::{Codec, decode, encode, encode_frame};
 pub use error::{DecodeError, EncodeError, FrameError};
 pub use frame::{DEFAULT_MAX_FRAME, Frame, FrameKind, HEADER_LEN, LEN_PREFIX, write_frame};
 pub use reader::FrameReader;

@@ -274,11 +274,17 @@ mod tests {
         let err = statics.duplicate.expect("a duplicate");
         assert_eq!(err.name(), "tests::shared");
         let [first, second] = err.type_names();
-        assert!(first.ends_with("First") && second.ends_with("Second"), "{err}");
+        assert!(
+            first.ends_with("First") && second.ends_with("Second"),
+            "{err}"
+        );
         let text = err.to_string();
         assert!(text.contains("a.rs:1") && text.contains("b.rs:2"), "{text}");
         assert!(text.contains("#[task(remote, name"), "{text}");
-        assert_eq!(statics.table.by_name["tests::shared"].signature_text(), "(u32) -> u32");
+        assert_eq!(
+            statics.table.by_name["tests::shared"].signature_text(),
+            "(u32) -> u32"
+        );
     }
 
     #[test]
