@@ -18,7 +18,7 @@
 //! The name is `crate_name::fn_name` by default (never the module path,
 //! which moves in refactors), or the one given with
 //! `#[task(remote, name = "...")]`. Arguments must be serde-serializable
-//! both ways and the result a [`Message`](crate::Message) (a derived type
+//! both ways and the result a [`Message`] (a derived type
 //! or a built-in such as `u64` or `String`) that is `Clone`; generic
 //! functions are refused. Each of these is a compile error that names the
 //! fix.
