@@ -20,10 +20,24 @@ pub(crate) enum Opt {
     Log,
     /// `local`: a `#[task]` whose arguments need not be `Send`.
     Local,
+    /// `remote`: a `#[task]` that peers create by name (RPS).
+    Remote,
+    /// `name = "..."`: a remote task function's stable name.
+    Name,
+    /// `manual`: no static registration (the crate calls `register_fn`).
+    Manual,
 }
 
 impl Opt {
-    const ALL: [Opt; 4] = [Opt::Crate, Opt::VirtualClock, Opt::Log, Opt::Local];
+    const ALL: [Opt; 7] = [
+        Opt::Crate,
+        Opt::VirtualClock,
+        Opt::Log,
+        Opt::Local,
+        Opt::Remote,
+        Opt::Name,
+        Opt::Manual,
+    ];
 
     fn name(self) -> &'static str {
         match self {
@@ -31,6 +45,9 @@ impl Opt {
             Opt::VirtualClock => "virtual_clock",
             Opt::Log => "log",
             Opt::Local => "local",
+            Opt::Remote => "remote",
+            Opt::Name => "name",
+            Opt::Manual => "manual",
         }
     }
 
@@ -40,6 +57,9 @@ impl Opt {
             Opt::VirtualClock => "`virtual_clock`",
             Opt::Log => "`log = false`",
             Opt::Local => "`local`",
+            Opt::Remote => "`remote`",
+            Opt::Name => "`name = \"my_crate::function\"`",
+            Opt::Manual => "`manual`",
         }
     }
 }
@@ -50,6 +70,10 @@ pub(crate) struct Options {
     pub(crate) virtual_clock: bool,
     pub(crate) log: bool,
     pub(crate) local: bool,
+    pub(crate) remote: Option<Path>,
+    /// `name = "..."`, with the option's span for errors.
+    pub(crate) name: Option<syn::LitStr>,
+    pub(crate) manual: Option<Path>,
 }
 
 impl Default for Options {
@@ -59,6 +83,9 @@ impl Default for Options {
             virtual_clock: false,
             log: true,
             local: false,
+            remote: None,
+            name: None,
+            manual: None,
         }
     }
 }
@@ -111,6 +138,21 @@ impl Options {
                 self.virtual_clock = bool_value(&nv.value, errors).unwrap_or_default();
             }
             (Opt::Local, Meta::Path(_)) => self.local = true,
+            (Opt::Remote, Meta::Path(path)) => self.remote = Some(path.clone()),
+            (Opt::Manual, Meta::Path(path)) => self.manual = Some(path.clone()),
+            (Opt::Name, Meta::NameValue(nv)) => match &nv.value {
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                }) if s.value().trim().is_empty() => {
+                    errors.spanned(s, "a remote name cannot be empty");
+                }
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                }) => self.name = Some(s.clone()),
+                other => {
+                    errors.spanned(other, "expected a string: `name = \"my_crate::function\"`")
+                }
+            },
             (Opt::Log, Meta::Path(_)) => self.log = true,
             (Opt::Log, Meta::NameValue(nv)) => {
                 self.log = bool_value(&nv.value, errors).unwrap_or(true);

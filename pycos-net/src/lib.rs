@@ -94,6 +94,10 @@
 //!   after a broken link: the receiver keeps a partial file while the
 //!   sender may come back (through redials, and for the message timeout
 //!   after it went Offline), then deletes it; [`Node::del_file`].
+//! - [`rps`]: remote task functions (`#[task(remote)]`) published with
+//!   [`Rps::register`] and called through a typed proxy from
+//!   [`Rps::locate`]: the call takes the function's own argument types and
+//!   gives a `Task<R>` whose `finish` gives `R` or the remote failure.
 //! - [`discovery`]: fixed-format UDP announcements, tagged with an HMAC
 //!   when a secret is set, multicast on the chosen interfaces only.
 //!
@@ -159,6 +163,7 @@ mod location;
 mod messages;
 mod node;
 mod proto;
+pub mod rps;
 pub mod wire;
 
 pub use error::ParseLocationError;
@@ -166,3 +171,4 @@ pub use files::{FileError, SentFile};
 pub use located::Located;
 pub use location::Location;
 pub use node::{DEFAULT_PORT, Node, NodeBuilder, NodeError, PeerError, PeerState, PeerStatus};
+pub use rps::{Rps, RpsError};

@@ -77,6 +77,16 @@ pub(crate) enum Op {
     FileChunk(crate::files::Chunk),
     /// `Node::del_file`.
     FileDelete(crate::files::FileName),
+    /// `Rps::locate`: whether the peer publishes the remote task function
+    /// `name`, and with which signature.
+    LocateRps { name: String },
+    /// `Rps::call`: create the task `name` from `args` (its argument
+    /// tuple, encoded) if the peer's signature of it is `signature`.
+    RunRps {
+        name: String,
+        signature: u64,
+        args: Vec<u8>,
+    },
 }
 
 /// The answer to one [`Op`].
@@ -119,6 +129,13 @@ pub(crate) enum Answer {
     FileDone { identical: bool },
     /// A file request was refused.
     FileRefused(crate::files::Refusal),
+    /// The peer publishes the remote task function asked for, with this
+    /// signature hash and text.
+    RpsFound { signature: u64, types: String },
+    /// The task an `RunRps` created (exported, so the caller can watch it).
+    RpsStarted(Task),
+    /// A `LocateRps` or `RunRps` refused.
+    RpsRefused(crate::rps::Refusal),
 }
 
 /// The request id's bytes before a request's or reply's encoded part.

@@ -13,7 +13,46 @@ mod main;
 pub mod report;
 
 pub use crate::message::{Entry as MessageEntry, MESSAGES};
+pub use crate::rps::REMOTE_FNS;
 pub use linkme;
+
+/// What `#[task(remote)]` needs of each argument: serde both ways, and
+/// `Send + 'static` as every task argument.
+#[diagnostic::on_unimplemented(
+    message = "argument `{Self}` of a #[task(remote)] function must be serializable: it crosses the wire",
+    label = "not serializable",
+    note = "derive `serde::Serialize` and `serde::Deserialize` for it (every field too), or pass a serializable value and build `{Self}` in the task"
+)]
+pub trait RemoteArg: serde::Serialize + serde::de::DeserializeOwned + Send + 'static {}
+
+impl<T: serde::Serialize + serde::de::DeserializeOwned + Send + 'static> RemoteArg for T {}
+
+/// Checks one argument of a remote task function.
+pub fn assert_remote_arg<T: RemoteArg>() {}
+
+/// The argument tuple of a remote task function (see [`RemoteArg`]).
+#[diagnostic::on_unimplemented(
+    message = "the arguments `{Self}` of a #[task(remote)] function must be serializable",
+    note = "derive `serde::Serialize` and `serde::Deserialize` for each argument's type"
+)]
+pub trait RemoteArgs: serde::Serialize + serde::de::DeserializeOwned + Send + 'static {}
+
+impl<T: serde::Serialize + serde::de::DeserializeOwned + Send + 'static> RemoteArgs for T {}
+
+/// What `#[task(remote)]` needs of the result: a registered message type
+/// (its value crosses back inside a `Msg`), `Clone` as typed task values
+/// are.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the result of a #[task(remote)] function: it must be a pycos::Message and Clone",
+    label = "the result crosses the wire back to the caller",
+    note = "derive `Clone, serde::Serialize, serde::Deserialize, pycos::Message` for it; built-in types (integers, `String`, `Vec<u8>`, `()`, `Task`, ...) need nothing"
+)]
+pub trait RemoteOutput: crate::Message + Clone {}
+
+impl<T: crate::Message + Clone> RemoteOutput for T {}
+
+/// Checks the result of a remote task function.
+pub fn assert_remote_output<T: RemoteOutput>() {}
 
 /// What `#[derive(Message)]` needs of the type: serde both ways.
 #[diagnostic::on_unimplemented(

@@ -82,7 +82,9 @@
 //! - **Across the wire.** A payload type with `#[derive(Message)]` (and
 //!   serde's derives) gets a stable wire name and a registration, so a
 //!   [`Msg`] holding one can be encoded with any serde format; handles
-//!   cross as references. See [`message`].
+//!   cross as references. See [`message`]. A `#[task(remote)]` function
+//!   can be created by name on another node from serialized arguments,
+//!   with a typed proxy on the caller's side; see [`rps`].
 //! - **Coordinating.** A [`Channel`] broadcasts to subscribed tasks and
 //!   channels; [`Lock`], [`RLock`], [`Condition`], [`Event`] and
 //!   [`Semaphore`] coordinate tasks across awaits;
@@ -137,6 +139,7 @@ pub mod pool;
 pub mod prelude;
 #[doc(hidden)]
 pub mod remote;
+pub mod rps;
 mod runtime;
 pub mod sync;
 mod task;

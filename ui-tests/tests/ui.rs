@@ -69,3 +69,11 @@ fn message() {
     t.pass("tests/ui/pass/message/*.rs");
     t.compile_fail("tests/ui/fail/message/*.rs");
 }
+
+/// `#[task(remote)]`.
+#[test]
+fn rps() {
+    let t = trybuild::TestCases::new();
+    t.pass("tests/ui/pass/rps/*.rs");
+    t.compile_fail("tests/ui/fail/rps/*.rs");
+}

@@ -124,7 +124,7 @@ pub(crate) fn is_lint(attr: &Attribute) -> bool {
 }
 
 /// The `R` of `TaskSpec<R>`.
-fn spec_type(ret: &Ret, krate: &Path) -> TokenStream {
+pub(crate) fn spec_type(ret: &Ret, krate: &Path) -> TokenStream {
     match ret {
         Ret::Unit => quote!(()),
         Ret::Plain(ty) => ty.to_token_stream(),

@@ -10,6 +10,7 @@ pub(crate) mod check;
 pub(crate) mod expand;
 pub(crate) mod misuse;
 pub(crate) mod parse;
+pub(crate) mod remote;
 pub(crate) mod rewrite;
 
 use crate::diag::{self, Errors};
@@ -22,11 +23,13 @@ use syn::Path;
 /// Expands `#[task(attr)] item`.
 pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
-    let options = Options::parse(attr, "#[task]", &[Opt::Local, Opt::Crate], &mut errors);
+    let valid = [Opt::Local, Opt::Remote, Opt::Name, Opt::Manual, Opt::Crate];
+    let options = Options::parse(attr, "#[task]", &valid, &mut errors);
     match parse::item_fn(item.clone(), "#[task]") {
         Ok(item) => {
             let mut task = TaskFn::new(item);
             task.local = options.local;
+            task.remote = remote::options(&options, &mut errors);
             generate(&task, &options.krate(), errors)
         }
         Err(error) => {
@@ -44,12 +47,16 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// errors are not repeated by rustc.
 pub(crate) fn generate(task: &TaskFn, krate: &Path, mut errors: Errors) -> TokenStream {
     check::signature(task, &mut errors);
+    remote::check(task, &mut errors);
     let signature_ok = errors.is_empty();
     misuse::body(task, &mut errors);
     if !signature_ok {
         return fail(task.as_async_item(), errors);
     }
-    let tokens = expand::task_fn(task, krate);
+    let mut tokens = expand::task_fn(task, krate);
+    if let Some(options) = &task.remote {
+        tokens.extend(remote::expand(task, options, krate));
+    }
     match errors.finish() {
         Ok(()) => tokens,
         Err(error) => {

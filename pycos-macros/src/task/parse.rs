@@ -26,6 +26,17 @@ pub(crate) struct TaskFn {
     pub(crate) name: LitStr,
     /// `#[task(local)]`: a `LocalTaskSpec`, arguments need not be `Send`.
     pub(crate) local: bool,
+    /// `#[task(remote)]`: peers may create it by name.
+    pub(crate) remote: Option<Remote>,
+}
+
+/// The options of a `#[task(remote)]` function.
+#[derive(Clone)]
+pub(crate) struct Remote {
+    /// `name = "..."`; by default `crate_name::fn_name`.
+    pub(crate) name: Option<LitStr>,
+    /// `manual`: no static registration.
+    pub(crate) manual: bool,
 }
 
 /// One parameter of the function.
@@ -74,6 +85,7 @@ impl TaskFn {
             body: *item.block,
             name,
             local: false,
+            remote: None,
         }
     }
 

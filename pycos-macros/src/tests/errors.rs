@@ -17,12 +17,12 @@ fn options() {
     assert_eq!(
         errors(
             Macro::Task,
-            "remote, crate = \"a\", crate = \"b\"",
+            "bogus, crate = \"a\", crate = \"b\"",
             "fn f() {}"
         ),
         [
-            "unknown option `remote` for #[task]; valid options: `local`, \
-             `crate = \"path::to::pycos\"`",
+            "unknown option `bogus` for #[task]; valid options: `local`, `remote`, \
+             `name = \"my_crate::function\"`, `manual`, `crate = \"path::to::pycos\"`",
             "duplicate option `crate`",
         ]
     );
@@ -48,6 +48,45 @@ fn options() {
             "expected `true` or `false`",
             "unknown option `local` for #[pycos::main]; valid options: `log = false`, \
              `crate = \"path::to::pycos\"`",
+        ]
+    );
+}
+
+#[test]
+fn remote_options() {
+    assert_eq!(
+        errors(Macro::Task, "remote, local", "fn f() {}"),
+        [
+            "a task cannot be both `remote` and `local`: a remote task is created from \
+             arguments that crossed the wire, on any thread; remove `local`"
+        ]
+    );
+    assert_eq!(
+        errors(Macro::Task, "manual, name = \"x\"", "fn f() {}"),
+        [
+            "`name` is the name of a remote task function: write \
+             `#[task(remote, name = \"...\")]`",
+            "`manual` applies to remote task functions: write `#[task(remote, manual)]`",
+        ]
+    );
+    assert_eq!(
+        errors(Macro::Task, "remote, name = \"\"", "fn f() {}"),
+        ["a remote name cannot be empty"]
+    );
+    assert_eq!(
+        errors(Macro::Task, "remote, remote = 1", "fn f() {}"),
+        ["duplicate option `remote`"]
+    );
+    assert_eq!(
+        errors(
+            Macro::Task,
+            "remote",
+            "fn f<T: Send + 'static>(v: T) -> u8 { 0 }"
+        ),
+        [
+            "a #[task(remote)] function cannot be generic: peers create it by one name and one \
+             signature; write a non-generic #[task(remote)] function for each instantiation you \
+             need"
         ]
     );
 }

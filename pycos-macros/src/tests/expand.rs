@@ -206,3 +206,35 @@ fn signature_error_keeps_item() {
         "#,
     )));
 }
+
+#[test]
+fn remote_task() {
+    assert_snapshot!(expand(
+        Macro::Task,
+        r#"remote, name = "svc::compute""#,
+        r#"
+        /// Squares `n` after a nap.
+        pub fn compute(n: u64, label: String, task: TaskCtx) -> Result<u64, String> {
+            task.sleep(0.1).await;
+            if label.is_empty() { return Err("no label".into()); }
+            Ok(n * n)
+        }
+        "#,
+    ));
+}
+
+#[test]
+fn remote_task_manual_has_no_static_registration() {
+    let manual = expand(Macro::Task, "remote, manual", "fn ping() {}");
+    assert!(
+        manual.contains("impl ::pycos::rps::RemoteFn for ping"),
+        "{manual}"
+    );
+    assert!(!manual.contains("distributed_slice"), "{manual}");
+    let default = expand(Macro::Task, "remote", "fn ping() {}");
+    assert!(default.contains("distributed_slice"), "{default}");
+    assert!(
+        default.contains(r#"const SIGNATURE_TEXT: &'static str = "() -> ()";"#),
+        "{default}"
+    );
+}

@@ -87,6 +87,8 @@ pub enum NodeError {
     Tls(pycos::io::TlsError),
     /// `dest_path` cannot be created.
     DestPath(PathBuf, std::io::Error),
+    /// Two remote task functions share a name.
+    RemoteFns(pycos::rps::DuplicateRemoteFn),
 }
 
 impl fmt::Display for NodeError {
@@ -103,6 +105,7 @@ impl fmt::Display for NodeError {
             NodeError::DestPath(path, err) => {
                 write!(f, "cannot create dest_path {}: {err}", path.display())
             }
+            NodeError::RemoteFns(dup) => write!(f, "remote task functions clash: {dup}"),
         }
     }
 }
@@ -115,6 +118,7 @@ impl std::error::Error for NodeError {
             }
             NodeError::Registry(dup) => Some(dup),
             NodeError::Tls(err) => Some(err),
+            NodeError::RemoteFns(dup) => Some(dup),
             _ => None,
         }
     }
@@ -164,6 +168,7 @@ impl Node {
         }
         crate::messages::register_builtins();
         pycos::message::check_registry().map_err(NodeError::Registry)?;
+        pycos::rps::check_registry().map_err(NodeError::RemoteFns)?;
         let tls = link_tls(&cfg)?;
         let sched = cfg.scheduler.clone().unwrap_or_else(Pycos::instance);
         let listener = listen(&cfg)?;
@@ -193,6 +198,11 @@ impl Node {
         let node = Node { state };
         *slot = Some(node.clone());
         Ok(node)
+    }
+
+    /// The state the node's parts share.
+    pub(crate) fn state(&self) -> &Arc<NodeState> {
+        &self.state
     }
 
     /// Where peers reach this node.

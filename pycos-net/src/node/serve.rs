@@ -152,6 +152,15 @@ impl Serve {
             Op::FileStart(offer) => crate::files::serve_start(&self.node, &self.peer, id, offer),
             Op::FileChunk(chunk) => crate::files::serve_chunk(&self.node, &self.peer, id, chunk),
             Op::FileDelete(name) => crate::files::serve_delete(&self.node, &self.peer, id, name),
+            Op::LocateRps { name } => self.answer(id, &crate::rps::serve::locate(&name)),
+            Op::RunRps {
+                name,
+                signature,
+                args,
+            } => {
+                let answer = crate::rps::serve::run(&self.node, &name, signature, &args);
+                self.answer(id, &answer);
+            }
         }
     }
 

@@ -15,7 +15,7 @@
 use std::fmt;
 
 use serde::Serialize;
-use serde::de::{Deserialize, DeserializeOwned, Deserializer};
+use serde::de::{Deserialize, DeserializeOwned, DeserializeSeed, Deserializer};
 
 use super::bounded::Bounded;
 use super::error::{DecodeError, DecodeReason, EncodeError, EncodeReason};
@@ -151,6 +151,38 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8], limit: usize) -> Result<T, Deco
     }
 }
 
+/// Decodes with `seed` one value that must fill `bytes` exactly, as
+/// [`decode`] does for a type: for values whose decoding needs state (a
+/// remote function's arguments, decoded by its registry entry).
+pub(crate) fn decode_seed<'de, S: DeserializeSeed<'de>>(
+    bytes: &'de [u8],
+    limit: usize,
+    seed: S,
+) -> Result<S::Value, DecodeError> {
+    if bytes.len() > limit {
+        return Err(DecodeError::new(DecodeReason::Oversize {
+            len: bytes.len(),
+            limit,
+        }));
+    }
+    let (value, used) = imp::decode_seed(bytes, BoundedSeed(seed))?;
+    match bytes.len() - used {
+        0 => Ok(value),
+        extra => Err(DecodeError::new(DecodeReason::Trailing { extra })),
+    }
+}
+
+/// A seed that decodes through the [`Bounded`] adapter.
+struct BoundedSeed<S>(S);
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for BoundedSeed<S> {
+    type Value = S::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
+        self.0.deserialize(Bounded(d))
+    }
+}
+
 /// A `T` decoded through the [`Bounded`] adapter: the codecs' own entry
 /// points take a type, so the adapter goes in through this one.
 struct Checked<T>(T);
@@ -212,8 +244,25 @@ mod imp {
     ) -> Result<(T, usize), DecodeError> {
         match postcard::take_from_bytes(bytes) {
             Ok((value, rest)) => Ok((value, bytes.len() - rest.len())),
-            Err(Error::DeserializeUnexpectedEnd) => Err(DecodeError::new(DecodeReason::Truncated)),
-            Err(err) => Err(DecodeError::new(DecodeReason::Malformed(err.to_string()))),
+            Err(err) => Err(decode_error(err)),
+        }
+    }
+
+    /// The seed's value and how many bytes it used.
+    pub(super) fn decode_seed<'de, S: DeserializeSeed<'de>>(
+        bytes: &'de [u8],
+        seed: S,
+    ) -> Result<(S::Value, usize), DecodeError> {
+        let mut de = postcard::Deserializer::from_bytes(bytes);
+        let value = seed.deserialize(&mut de).map_err(decode_error)?;
+        let rest = de.finalize().map_err(decode_error)?;
+        Ok((value, bytes.len() - rest.len()))
+    }
+
+    fn decode_error(err: Error) -> DecodeError {
+        match err {
+            Error::DeserializeUnexpectedEnd => DecodeError::new(DecodeReason::Truncated),
+            err => DecodeError::new(DecodeReason::Malformed(err.to_string())),
         }
     }
 }
@@ -251,6 +300,20 @@ mod imp {
         bytes: &'de [u8],
     ) -> Result<(T, usize), DecodeError> {
         match bincode::serde::borrow_decode_from_slice(bytes, bincode::config::standard()) {
+            Ok(done) => Ok(done),
+            Err(BinDecodeError::UnexpectedEnd { .. }) => {
+                Err(DecodeError::new(DecodeReason::Truncated))
+            }
+            Err(err) => Err(DecodeError::new(DecodeReason::Malformed(err.to_string()))),
+        }
+    }
+
+    /// The seed's value and how many bytes it used.
+    pub(super) fn decode_seed<'de, S: DeserializeSeed<'de>>(
+        bytes: &'de [u8],
+        seed: S,
+    ) -> Result<(S::Value, usize), DecodeError> {
+        match bincode::serde::seed_decode_from_slice(seed, bytes, bincode::config::standard()) {
             Ok(done) => Ok(done),
             Err(BinDecodeError::UnexpectedEnd { .. }) => {
                 Err(DecodeError::new(DecodeReason::Truncated))

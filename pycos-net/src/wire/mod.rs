@@ -51,6 +51,7 @@ mod error;
 mod frame;
 mod reader;
 
+pub(crate) use codec::decode_seed;
 pub use codec::{Codec, decode, encode, encode_frame};
 pub use error::{DecodeError, EncodeError, FrameError};
 pub use frame::{DEFAULT_MAX_FRAME, Frame, FrameKind, HEADER_LEN, LEN_PREFIX, write_frame};

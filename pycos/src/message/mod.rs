@@ -76,7 +76,7 @@
 
 mod builtin;
 mod context;
-mod error;
+pub(crate) mod error;
 mod handles;
 mod msg_serde;
 mod registry;

@@ -47,7 +47,7 @@ use std::time::Duration;
 
 pub use channel::{RemoteChannel, UnknownChannel, find_channel, resolve_channel};
 pub(crate) use task::unexport;
-pub use task::{RemoteTask, UnknownTask, ended, export, resolve};
+pub use task::{RemoteTask, UnknownTask, ended, export, resolve, watch};
 
 use crate::channel::{SendError as ChannelSendError, SubscribeError, UnsubscribeError};
 use crate::{Channel, Msg, NotAlive, Pycos, SendError, Task, ThrowError, ThrownError};

@@ -76,6 +76,16 @@ impl Task {
         )))
     }
 
+    /// The same handle typed as `Task<R>`: for the RPS proxy, whose
+    /// remote task's value is known to be an `R` because the function's
+    /// signature hash matched. Nothing unsafe hangs on it: a value of
+    /// another type makes `finish` report the task as terminated (and log
+    /// the mismatch), as for any handle typed wrongly.
+    #[doc(hidden)]
+    pub fn from_untyped_remote<R>(task: Task) -> Task<R> {
+        Task::from_header(task.header)
+    }
+
     /// The remote reference of a proxy; `None` for a local task.
     #[doc(hidden)]
     pub fn remote_ref(&self) -> Option<RemoteTask> {
@@ -141,6 +151,14 @@ pub fn resolve(id: TaskId) -> Option<Task> {
     let exports = crate::util::lock(&EXPORTS);
     let header = exports.as_ref()?.by_id.get(&id)?.upgrade()?;
     Some(Task::from_header(header))
+}
+
+/// Asks the hook to watch the proxy `task` now (as its first `finish`
+/// or monitor would), so that its outcome is kept from the moment it is
+/// known: the RPS proxy does so as soon as a call's task exists. Nothing
+/// for a local task or one watched already.
+pub fn watch<R>(task: &Task<R>) {
+    task.header.watch_if_remote();
 }
 
 /// Reports the end of the remote task behind the proxy `task` (called by

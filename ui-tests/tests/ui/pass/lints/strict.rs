@@ -48,8 +48,18 @@ pub fn pair<T: Clone + Send + Sync + 'static>((a, b): (T, T)) -> Vec<T> {
     vec![a, b]
 }
 
+/// A remote task function: `manual`, since this crate denies unsafe code
+/// (the static registration is a link-section static).
+#[task(remote, manual)]
+pub fn square(n: u64) -> u64 {
+    n * n
+}
+
 #[pycos::main]
 fn main() -> Result<(), TaskError> {
+    pycos::rps::register_fn::<square>().map_err(|_| TaskError::Terminated)?;
+    let squared = Task::new(square(3));
+    assert_eq!(squared.value().map_err(|_| TaskError::Terminated)?, 9);
     let server = Task::new(server());
     let _client = Task::new(client(server, 3));
     let parsed = Task::new(parse("42".to_owned()));
