@@ -18,6 +18,8 @@
 //!   `cat file > /dev/null` (reading it) and a raw copy of it over one
 //!   `AsyncSocket` connection between the same two processes (the
 //!   ratios are printed; no target);
+//! - RPS: `Rps::call` of a remote task function and `finish` of the task
+//!   it made, call by call (p50 and p99), beside one remote round trip;
 //! - Python netpycos (pycos 4.12.2) doing the same two with the anchors'
 //!   `py_net_server.py` / `py_net_client.py`, inside `unshare -n`; skipped
 //!   when pycos is not installed.
@@ -27,7 +29,7 @@
 //! Environment (for quick runs):
 //! - `PYCOS_BENCH_SCALE`: multiplies every count (default 1).
 //! - `PYCOS_BENCH_ROUNDS`: rounds per workload (default 7).
-//! - `PYCOS_BENCH_ONLY`: comma-separated keys (`roundtrip,oneway,files,python`;
+//! - `PYCOS_BENCH_ONLY`: comma-separated keys (`roundtrip,oneway,files,rps,python`;
 //!   `remote` or `raw` runs one half of `roundtrip`, for profiling); a
 //!   positional argument does the same.
 //! - `PYCOS_BENCH_PIN`: `0` leaves both processes unpinned (by default,
@@ -40,6 +42,7 @@
 mod client;
 mod files;
 mod python;
+mod rps;
 mod server;
 mod table;
 
@@ -67,6 +70,12 @@ struct Ping(Task, u64);
 struct Burst {
     from: Task,
     n: u64,
+}
+
+/// What the RPS rows call: gives its argument back.
+#[pycos::task(remote, name = "bench::echo")]
+fn bench_echo(n: u64) -> u64 {
+    n
 }
 
 /// Sizes, rounds and the selection, from the environment.
@@ -170,6 +179,14 @@ fn main() {
     }
     if config.selected("files") {
         rows.extend(files::run(&config));
+    }
+    if config.selected("rps") {
+        // The round-trip row is in thousands of trips a second.
+        let trip = rows
+            .iter()
+            .find(|row| row.key == "roundtrip")
+            .map(|row| 1.0 / (row.ours * 1e3));
+        rows.extend(rps::run(&config, trip));
     }
     if config.selected("python") {
         // Python's two processes get every CPU, as unpinned programs do.

@@ -27,6 +27,7 @@ pub(crate) fn main() {
     let echo_at = echo.local_addr().expect("address");
     let sink = AsyncSocket::tcp_listener("127.0.0.1:0".parse().expect("address")).expect("listen");
     let sink_at = sink.local_addr().expect("address");
+    pycos_net::Rps::<crate::bench_echo>::register().expect("bench_echo is published");
     let sched = node.scheduler().clone();
     sched.spawn(serve());
     sched.spawn(accept_echo(echo));
