@@ -7,6 +7,8 @@ pub(crate) enum Target {
     AtLeast(f64),
     /// The figure itself at least this (in the row's unit).
     Absolute(f64),
+    /// The figure itself at most this (in the row's unit): a time.
+    AtMost(f64),
     /// Shown for information.
     None,
 }
@@ -35,6 +37,7 @@ impl Row {
         match self.target {
             Target::AtLeast(x) => format!("≥ {x}×"),
             Target::Absolute(x) => format!("≥ {} {}", figure(x), self.unit),
+            Target::AtMost(x) => format!("≤ {} {}", figure(x), self.unit),
             Target::None => "—".to_owned(),
         }
     }
@@ -43,6 +46,7 @@ impl Row {
         let met = match self.target {
             Target::AtLeast(x) => self.ratio().is_some_and(|r| r >= x),
             Target::Absolute(x) => self.ours >= x,
+            Target::AtMost(x) => self.ours <= x,
             Target::None => return "—",
         };
         if met { "met" } else { "NOT met" }
