@@ -10,4 +10,8 @@ pub mod console;
 pub mod net;
 pub mod pico;
 pub mod remote_channel;
+pub mod rps_log_watch;
+pub mod rps_monitor;
+pub mod rps_node;
+pub mod rps_pico;
 pub mod sha1;

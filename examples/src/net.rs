@@ -13,6 +13,8 @@
 //! --max-connection-errors N
 //!                   failed connection attempts in a row before a peer is
 //!                   Offline (default 10)
+//! --dest-path DIR   where files sent by peers go (pycos' dest_path,
+//!                   default <temp dir>/pycos)
 //! ```
 //!
 //! Whatever is left over is the example's own arguments.
@@ -77,6 +79,7 @@ pub fn parse_from(args: impl IntoIterator<Item = String>) -> Result<NetArgs, Str
                     &value("--max-connection-errors")?,
                 )?);
             }
+            "--dest-path" => builder = builder.dest_path(value("--dest-path")?),
             _ => rest.push(arg),
         }
     }
