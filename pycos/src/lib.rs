@@ -137,6 +137,7 @@ mod msg;
 mod panic;
 pub mod pool;
 pub mod prelude;
+mod registry;
 #[doc(hidden)]
 pub mod remote;
 pub mod rps;

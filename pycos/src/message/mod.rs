@@ -122,6 +122,6 @@ pub trait Message:
 /// ```
 pub fn wire_name(msg: &Msg) -> Result<&'static str, NotSerializable> {
     registry::by_type(msg.payload_type_id())
-        .map(|entry| entry.name)
+        .map(|entry| entry.name())
         .ok_or_else(|| NotSerializable::new(msg.type_name()))
 }

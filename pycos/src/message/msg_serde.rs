@@ -25,12 +25,12 @@ impl Serialize for Msg {
         let payload = (entry.encode)(self).ok_or_else(|| {
             ser::Error::custom(format_args!(
                 "the message registry's entry `{}` does not match the payload `{}`",
-                entry.name,
+                entry.name(),
                 self.type_name()
             ))
         })?;
         let mut tuple = serializer.serialize_tuple(2)?;
-        tuple.serialize_element(entry.name)?;
+        tuple.serialize_element(entry.name())?;
         tuple.serialize_element(&Erased(payload))?;
         tuple.end()
     }
@@ -105,7 +105,7 @@ impl<'de> DeserializeSeed<'de> for PayloadSeed {
         let Some(decode) = self.0.decode else {
             return Err(de::Error::custom(format_args!(
                 "unknown message type `{}`",
-                self.0.name
+                self.0.name()
             )));
         };
         let mut erased = <dyn erased_serde::Deserializer>::erase(deserializer);

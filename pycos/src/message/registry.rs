@@ -1,31 +1,26 @@
 //! The registry of wire types: one [`Entry`] per message type, found by
 //! `TypeId` to encode and by wire name to decode.
 //!
-//! Design note. Two tables. The *static* one is built once, on first use,
-//! from the built-ins and the `#[derive(Message)]` entries that linkme
-//! gathered into [`MESSAGES`] at link time; it never changes after, so a
-//! lookup there takes no lock. The *explicit* one holds what
-//! [`register`] added at run time, behind an `RwLock` that is read only
-//! when the static table misses. A wire name belongs to one type: a second
-//! type under a taken name is refused by `register` and, among the static
-//! entries (where the first one in link order keeps the name), reported by
-//! [`check_registry`], which pycos-net calls when a node starts, so a
-//! duplicate is a start-up error and never a silent overwrite.
-//!
-//! Entries are `Copy` (a few pointers): a lookup copies its entry out and
-//! releases the lock before any payload is serialized, so a message inside
-//! a message never takes the lock twice.
+//! Design note: the crate's two-table registry (`crate::registry`), keyed
+//! both ways. Its static table is built once, on first use, from the
+//! built-ins and the `#[derive(Message)]` entries that linkme gathered
+//! into [`MESSAGES`] at link time, and takes no lock; the explicit one
+//! holds what [`register`] added, behind an `RwLock` read only when the
+//! static table misses (encoding looks up by type on every send). A wire
+//! name belongs to one type: a second type under a taken name is refused
+//! by `register` and, among the static entries (where the first one in
+//! link order keeps the name), reported by [`check_registry`], which
+//! pycos-net calls when a node starts.
 
 use std::any::{Any, TypeId};
-use std::collections::HashMap;
-use std::sync::{LazyLock, RwLock};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::Message;
-use super::error::{DuplicateMessage, Origin, Place};
+use super::error::DuplicateMessage;
 use crate::Msg;
+use crate::registry::{self, Key, Place, Registry, Statics};
 
 /// Borrows a message's payload as something erased-serde can serialize;
 /// `None` when the payload is not this entry's type.
@@ -40,10 +35,7 @@ type Decode =
 #[doc(hidden)]
 #[derive(Clone, Copy)]
 pub struct Entry {
-    pub(crate) name: &'static str,
-    type_name: fn() -> &'static str,
-    type_id: fn() -> TypeId,
-    place: Place,
+    key: Key,
     pub(crate) encode: Encode,
     /// `None` for a type that is encoded under another type's name and so
     /// never decoded as itself (`&'static str`, which arrives as `String`).
@@ -53,9 +45,9 @@ pub struct Entry {
 impl std::fmt::Debug for Entry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Entry")
-            .field("name", &self.name)
-            .field("type", &(self.type_name)())
-            .field("place", &self.place)
+            .field("name", &self.key.name)
+            .field("type", &self.key.type_name())
+            .field("place", &self.key.place)
             .finish()
     }
 }
@@ -80,10 +72,7 @@ impl Entry {
         T: Serialize + Any + Send + Sync,
     {
         Entry {
-            name,
-            type_name: std::any::type_name::<T>,
-            type_id: TypeId::of::<T>,
-            place: Place::BuiltIn,
+            key: Key::of::<T>(name, Place::BuiltIn),
             encode: encode::<T>,
             decode: None,
         }
@@ -94,20 +83,27 @@ impl Entry {
         T: Serialize + DeserializeOwned + Any + Send + Sync,
     {
         Entry {
-            name,
-            type_name: std::any::type_name::<T>,
-            type_id: TypeId::of::<T>,
-            place,
+            key: Key::of::<T>(name, place),
             encode: encode::<T>,
             decode: Some(decode::<T>),
         }
     }
 
-    fn origin(&self) -> Origin {
-        Origin {
-            type_name: (self.type_name)(),
-            place: self.place,
-        }
+    /// The wire name payloads of this entry's type travel under.
+    #[inline]
+    pub(crate) fn name(&self) -> &'static str {
+        self.key.name
+    }
+}
+
+impl registry::Entry for Entry {
+    fn key(&self) -> &Key {
+        &self.key
+    }
+
+    /// An encode-only entry borrows the name of the type it decodes as.
+    fn holds_name(&self) -> bool {
+        self.decode.is_some()
     }
 }
 
@@ -127,76 +123,18 @@ fn decode<T: DeserializeOwned + Any + Send + Sync>(
 #[linkme::distributed_slice]
 pub static MESSAGES: [Entry];
 
-/// Entries by type (to encode) and by wire name (to decode).
-#[derive(Default)]
-struct Table {
-    by_type: HashMap<TypeId, Entry>,
-    by_name: HashMap<&'static str, Entry>,
-}
-
-impl Table {
-    /// Adds `entry`: idempotent for its type; a name taken by another type
-    /// is refused, naming both.
-    fn insert(&mut self, entry: Entry) -> Result<(), DuplicateMessage> {
-        let type_id = (entry.type_id)();
-        if self.by_type.contains_key(&type_id) {
-            return Ok(());
-        }
-        if entry.decode.is_some() {
-            if let Some(taken) = self.by_name.get(entry.name) {
-                return Err(duplicate(taken, &entry));
-            }
-            self.by_name.insert(entry.name, entry);
-        }
-        self.by_type.insert(type_id, entry);
-        Ok(())
-    }
-}
-
-fn duplicate(first: &Entry, second: &Entry) -> DuplicateMessage {
-    DuplicateMessage::new(first.name, first.origin(), second.origin())
-}
-
-/// The static table and the first duplicate found while building it.
-struct Statics {
-    table: Table,
-    duplicate: Option<DuplicateMessage>,
-}
-
-static STATICS: LazyLock<Statics> = LazyLock::new(|| {
-    let mut table = Table::default();
-    let mut duplicate = None;
-    let entries = super::builtin::ENTRIES.iter().chain(MESSAGES.iter());
-    for entry in entries {
-        if let Err(err) = table.insert(*entry) {
-            duplicate.get_or_insert(err);
-        }
-    }
-    Statics { table, duplicate }
-});
-
-static EXPLICIT: LazyLock<RwLock<Table>> = LazyLock::new(RwLock::default);
+static REGISTRY: Registry<Entry> =
+    Registry::new(|| Statics::of(super::builtin::ENTRIES.iter().chain(MESSAGES.iter())));
 
 /// The entry that encodes payloads of type `type_id`.
+#[inline]
 pub(crate) fn by_type(type_id: TypeId) -> Option<Entry> {
-    if let Some(entry) = STATICS.table.by_type.get(&type_id) {
-        return Some(*entry);
-    }
-    let explicit = EXPLICIT
-        .read()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    explicit.by_type.get(&type_id).copied()
+    REGISTRY.by_type(type_id)
 }
 
 /// The entry that decodes payloads sent under `name`.
 pub(crate) fn by_name(name: &str) -> Option<Entry> {
-    if let Some(entry) = STATICS.table.by_name.get(name) {
-        return Some(*entry);
-    }
-    let explicit = EXPLICIT
-        .read()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    explicit.by_name.get(name).copied()
+    REGISTRY.by_name(name)
 }
 
 /// Registers `T` so that a [`Msg`] holding one can cross the wire: the
@@ -231,18 +169,9 @@ pub fn register<T: Message>() -> Result<(), DuplicateMessage> {
         file: caller.file(),
         line: caller.line(),
     };
-    let entry = Entry::new::<T>(T::NAME, place);
-    let statics = &STATICS.table;
-    if statics.by_type.contains_key(&TypeId::of::<T>()) {
-        return Ok(());
-    }
-    if let Some(taken) = statics.by_name.get(T::NAME) {
-        return Err(duplicate(taken, &entry));
-    }
-    let mut explicit = EXPLICIT
-        .write()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    explicit.insert(entry)
+    REGISTRY
+        .register(Entry::new::<T>(T::NAME, place))
+        .map_err(DuplicateMessage::new)
 }
 
 /// Checks the static registrations (the built-ins and every
@@ -254,8 +183,5 @@ pub fn register<T: Message>() -> Result<(), DuplicateMessage> {
 /// [`DuplicateMessage`] for the first duplicate name, naming both types
 /// and their places.
 pub fn check_registry() -> Result<(), DuplicateMessage> {
-    match &STATICS.duplicate {
-        Some(err) => Err(err.clone()),
-        None => Ok(()),
-    }
+    REGISTRY.check().map_err(DuplicateMessage::new)
 }

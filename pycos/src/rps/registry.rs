@@ -1,24 +1,21 @@
 //! The registry of remote task functions: one [`Entry`] per function,
 //! found by name.
 //!
-//! Design note: the message registry's (see `crate::message`), cut down to
-//! one key. A static table built once, on first use, from the entries
-//! linkme gathered into [`REMOTE_FNS`] (no lock on lookup), and an
-//! explicit one behind an `RwLock` for [`register_fn`], read only when the
-//! static one misses. A name belongs to one function: a second one is
+//! Design note: the crate's two-table registry (`crate::registry`), as
+//! the message registry uses it, found by name only. A static table built
+//! once, on first use, from the entries linkme gathered into
+//! [`REMOTE_FNS`] (no lock on lookup), and an explicit one behind an
+//! `RwLock` for [`register_fn`], read only when the static one misses. A name belongs to one function: a second one is
 //! refused by `register_fn` and, among the static entries (where the
 //! first in link order keeps the name), reported by [`check_registry`].
 
-use std::any::TypeId;
-use std::collections::HashMap;
 use std::fmt;
-use std::sync::{LazyLock, RwLock};
 
 use serde::de::{self, DeserializeSeed, Deserializer};
 
 use super::RemoteFn;
 use super::error::DuplicateRemoteFn;
-use crate::message::error::{Origin, Place};
+use crate::registry::{self, Key, Place, Registry, Statics};
 use crate::{Msg, TaskSpec};
 
 /// Decodes the argument tuple and builds the (untyped) spec.
@@ -31,21 +28,18 @@ type Make = for<'de> fn(
 /// found with [`entry`].
 #[derive(Clone, Copy)]
 pub struct Entry {
-    name: &'static str,
+    key: Key,
     signature: u64,
     signature_text: &'static str,
-    type_name: fn() -> &'static str,
-    type_id: fn() -> TypeId,
-    place: Place,
     make: Make,
 }
 
 impl fmt::Debug for Entry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Entry")
-            .field("name", &self.name)
+            .field("name", &self.key.name)
             .field("signature", &self.signature_text)
-            .field("place", &self.place)
+            .field("place", &self.key.place)
             .finish()
     }
 }
@@ -54,19 +48,16 @@ impl Entry {
     /// The entry of `F`, registered at `file:line`.
     pub const fn of<F: RemoteFn>(file: &'static str, line: u32) -> Entry {
         Entry {
-            name: F::NAME,
+            key: Key::of::<F>(F::NAME, Place::Source { file, line }),
             signature: F::SIGNATURE,
             signature_text: F::SIGNATURE_TEXT,
-            type_name: std::any::type_name::<F>,
-            type_id: TypeId::of::<F>,
-            place: Place::Source { file, line },
             make: make::<F>,
         }
     }
 
     /// The name peers create the function by.
     pub fn name(&self) -> &'static str {
-        self.name
+        self.key.name
     }
 
     /// The hash of the argument and result types ([`RemoteFn::SIGNATURE`]).
@@ -85,12 +76,11 @@ impl Entry {
     pub fn seed(&self) -> ArgsSeed {
         ArgsSeed(*self)
     }
+}
 
-    fn origin(&self) -> Origin {
-        Origin {
-            type_name: (self.type_name)(),
-            place: self.place,
-        }
+impl registry::Entry for Entry {
+    fn key(&self) -> &Key {
+        &self.key
     }
 }
 
@@ -120,59 +110,11 @@ impl<'de> DeserializeSeed<'de> for ArgsSeed {
 #[linkme::distributed_slice]
 pub static REMOTE_FNS: [Entry];
 
-#[derive(Default)]
-struct Table {
-    by_name: HashMap<&'static str, Entry>,
-}
-
-impl Table {
-    /// Adds `entry`: idempotent for its function; a name taken by another
-    /// function is refused, naming both.
-    fn insert(&mut self, entry: Entry) -> Result<(), DuplicateRemoteFn> {
-        match self.by_name.get(entry.name) {
-            Some(taken) if (taken.type_id)() == (entry.type_id)() => Ok(()),
-            Some(taken) => Err(duplicate(taken, &entry)),
-            None => {
-                self.by_name.insert(entry.name, entry);
-                Ok(())
-            }
-        }
-    }
-}
-
-fn duplicate(first: &Entry, second: &Entry) -> DuplicateRemoteFn {
-    DuplicateRemoteFn::new(first.name, first.origin(), second.origin())
-}
-
-struct Statics {
-    table: Table,
-    duplicate: Option<DuplicateRemoteFn>,
-}
-
-static STATICS: LazyLock<Statics> = LazyLock::new(|| statics(REMOTE_FNS.iter()));
-
-fn statics<'a>(entries: impl Iterator<Item = &'a Entry>) -> Statics {
-    let mut table = Table::default();
-    let mut duplicate = None;
-    for entry in entries {
-        if let Err(err) = table.insert(*entry) {
-            duplicate.get_or_insert(err);
-        }
-    }
-    Statics { table, duplicate }
-}
-
-static EXPLICIT: LazyLock<RwLock<Table>> = LazyLock::new(RwLock::default);
+static REGISTRY: Registry<Entry> = Registry::new(|| Statics::of(REMOTE_FNS.iter()));
 
 /// The remote task function registered under `name`, if any.
 pub fn entry(name: &str) -> Option<Entry> {
-    if let Some(entry) = STATICS.table.by_name.get(name) {
-        return Some(*entry);
-    }
-    let explicit = EXPLICIT
-        .read()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    explicit.by_name.get(name).copied()
+    REGISTRY.by_name(name)
 }
 
 /// Registers the remote task function `F`: the explicit path for crates
@@ -204,18 +146,9 @@ pub fn entry(name: &str) -> Option<Entry> {
 #[track_caller]
 pub fn register_fn<F: RemoteFn>() -> Result<(), DuplicateRemoteFn> {
     let caller = std::panic::Location::caller();
-    let entry = Entry::of::<F>(caller.file(), caller.line());
-    if let Some(taken) = STATICS.table.by_name.get(F::NAME) {
-        return if (taken.type_id)() == TypeId::of::<F>() {
-            Ok(())
-        } else {
-            Err(duplicate(taken, &entry))
-        };
-    }
-    let mut explicit = EXPLICIT
-        .write()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    explicit.insert(entry)
+    REGISTRY
+        .register(Entry::of::<F>(caller.file(), caller.line()))
+        .map_err(DuplicateRemoteFn::new)
 }
 
 /// Checks the static registrations (every `#[task(remote)]` linked into
@@ -227,10 +160,7 @@ pub fn register_fn<F: RemoteFn>() -> Result<(), DuplicateRemoteFn> {
 /// [`DuplicateRemoteFn`] for the first duplicate name, naming both
 /// functions and their places.
 pub fn check_registry() -> Result<(), DuplicateRemoteFn> {
-    match &STATICS.duplicate {
-        Some(err) => Err(err.clone()),
-        None => Ok(()),
-    }
+    REGISTRY.check().map_err(DuplicateRemoteFn::new)
 }
 
 #[cfg(test)]
@@ -270,8 +200,8 @@ mod tests {
             Entry::of::<First>("a.rs", 1),
             Entry::of::<Second>("b.rs", 2),
         ];
-        let statics = statics(entries.iter());
-        let err = statics.duplicate.expect("a duplicate");
+        let statics = Statics::of(entries.iter());
+        let err = DuplicateRemoteFn::new(statics.duplicate.expect("a duplicate"));
         assert_eq!(err.name(), "tests::shared");
         let [first, second] = err.type_names();
         assert!(
@@ -282,8 +212,11 @@ mod tests {
         assert!(text.contains("a.rs:1") && text.contains("b.rs:2"), "{text}");
         assert!(text.contains("#[task(remote, name"), "{text}");
         assert_eq!(
-            statics.table.by_name["tests::shared"].signature_text(),
-            "(u32) -> u32"
+            statics
+                .table
+                .by_name("tests::shared")
+                .map(|e| e.signature_text()),
+            Some("(u32) -> u32")
         );
     }
 
