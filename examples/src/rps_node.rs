@@ -1,6 +1,6 @@
 //! The remote function and messages of `rps_node_server` and
 //! `rps_node_client`: the client sends a script to the server's
-//! `dest_path` with `send_file`, then calls [`node_update_rps`], which
+//! `dest_path` with `send_file`, then calls [`node_update_rps`](fn@node_update_rps), which
 //! runs it, but only for a client that proves it knows the server's
 //! authentication string:
 //!
