@@ -1,5 +1,5 @@
 //! Port of pycos' `rps_log_watch_server.py`: publishes the RPS
-//! [`rps_log_monitor`]: each call (one per watching client) creates a
+//! [`rps_log_monitor`](fn@rps_log_monitor): each call (one per watching client) creates a
 //! task here that runs `tail -F FILE | grep -i --line-buffered PATTERN`
 //! behind one `AsyncPipe` and streams every line it reads to the
 //! client's task, until the client closes its proxy (which terminates

@@ -1,5 +1,5 @@
 //! Port of pycos' `rps_monitor_server.py`: publishes the RPS
-//! [`rps_server`]: each call creates a task here that waits for a text
+//! [`rps_server`](fn@rps_server): each call creates a task here that waits for a text
 //! from its caller, then ends with it after sleeping `b` seconds, or
 //! fails (`invalid invocation`) when `b` is not positive or no text came
 //! within 2 s. The client's monitor hears both outcomes.

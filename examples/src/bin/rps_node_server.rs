@@ -2,7 +2,7 @@
 //! for clients that know its authentication string. Files sent by peers
 //! land in `dest_path/rps_update_scripts` (set with the `dest_path`
 //! setter, so `send_file` puts the clients' scripts there); the RPS
-//! [`node_update_rps`] authenticates its caller with a challenge and
+//! [`node_update_rps`](fn@node_update_rps) authenticates its caller with a challenge and
 //! response (see `pycos_examples::rps_node`), then runs the script named
 //! with `AsyncPipe::communicate` and sends the caller its output.
 //!

@@ -1,5 +1,5 @@
 //! Port of pycos' `rps_pico_service.py`: publishes the RPS
-//! [`pico_service`] (the time at the server), so that each call of a
+//! [`pico_service`](fn@pico_service) (the time at the server), so that each call of a
 //! client creates a new task here that serves one request (compare
 //! `pico_service_task`, where one task serves them all).
 //!
