@@ -601,6 +601,34 @@ fn oversize_frames_are_refused_without_allocating_them() {
 }
 
 #[test]
+fn unknown_type_tags_are_dropped_and_the_link_goes_on() {
+    let mut lab = Lab::new();
+    lab.client(lab.at);
+    let mark = lab.kids.mark();
+    let mut raw = authenticated(lab.at);
+    // A message whose payload's type name no node registered.
+    let mut post = pycos_net::__fuzz::send_post(lab.echo, Msg::new(String::from("never"))).unwrap();
+    let at = post
+        .windows(b"String".len())
+        .position(|w| w == b"String")
+        .expect("the type name is in the encoding");
+    post[at + 5] = b'q'; // `Strinq`
+    assert!(raw.send_frame(FrameKind::Message, &post), "the link closed");
+    // The same link goes on: the next message arrives.
+    let good = pycos_net::__fuzz::send_post(lab.echo, Msg::new(77_u64)).unwrap();
+    assert!(raw.send_frame(FrameKind::Message, &good), "the link closed");
+    lab.echo_gets("echo u64 77");
+    lab.wait_logs(mark, "undecodable message dropped", 1);
+    assert!(
+        lab.kids
+            .lines_since(lab.server, mark, |l| l.contains("never"))
+            .is_empty(),
+        "the unknown message reached echo"
+    );
+    lab.serves(1, None);
+}
+
+#[test]
 fn slowloris_handshake_is_closed_at_the_limit() {
     let mut lab = Lab::new();
     lab.client(lab.at);
