@@ -10,9 +10,7 @@ use crate::node::state::NodeState;
 static SERVICE: Mutex<Option<Discovery>> = Mutex::new(None);
 
 fn service() -> std::sync::MutexGuard<'static, Option<Discovery>> {
-    SERVICE
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    crate::util::lock(&SERVICE)
 }
 
 /// Starts discovery for `node` when its configuration asks for it; opens

@@ -164,6 +164,7 @@ mod messages;
 mod node;
 mod proto;
 pub mod rps;
+mod util;
 pub mod wire;
 
 pub use error::ParseLocationError;

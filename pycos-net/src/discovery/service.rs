@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use pycos::{AsyncSocket, Pycos, Task, TaskCtx};
 
@@ -222,7 +222,7 @@ impl Shared {
     /// Whether `from` may be answered now (and, if so, notes it).
     fn may_answer(&self, from: SocketAddr) -> bool {
         let now = pycos::time::now().unwrap_or_default();
-        let mut answered = self.answered.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut answered = crate::util::lock(&self.answered);
         if let Some(last) = answered.get(&from)
             && now - last < 1.0
         {

@@ -60,7 +60,7 @@ mod wire;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, Once, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, Once, OnceLock};
 
 use pycos::AsyncThreadPool;
 
@@ -70,6 +70,7 @@ pub(crate) use send::{del_file, send_file};
 pub(crate) use wire::{Chunk, FileName, Offer, Refusal};
 
 use crate::node::NodeBuilder;
+use crate::util::lock;
 use receive::Transfer;
 
 /// The threads that read and write files for the node's tasks.
@@ -97,10 +98,6 @@ impl std::fmt::Debug for Files {
             .field("transfers", &lock(&self.transfers).len())
             .finish_non_exhaustive()
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Files {

@@ -6,6 +6,7 @@
 //! while the writer is still writing the last batch: that is when frames
 //! coalesce.
 
+use crate::util::lock;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Mutex;
@@ -23,7 +24,7 @@ impl Notify {
     /// Sets the flag and wakes the waiter if it sleeps.
     pub(crate) fn notify(&self) {
         if !self.set.swap(true, Ordering::AcqRel)
-            && let Some(waker) = pycos_lock(&self.waker).take()
+            && let Some(waker) = lock(&self.waker).take()
         {
             waker.wake();
         }
@@ -40,12 +41,6 @@ impl Notify {
     }
 }
 
-fn pycos_lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 /// The future of [`Notify::wait`].
 #[derive(Debug)]
 pub(crate) struct Wait<'a> {
@@ -60,11 +55,11 @@ impl Future for Wait<'_> {
         if notify.set.swap(false, Ordering::AcqRel) {
             return Poll::Ready(());
         }
-        *pycos_lock(&notify.waker) = Some(cx.waker().clone());
+        *lock(&notify.waker) = Some(cx.waker().clone());
         // Set between the first check and storing the waker: the notifier
         // found no waker to wake, so look again.
         if notify.set.swap(false, Ordering::AcqRel) {
-            pycos_lock(&notify.waker).take();
+            lock(&notify.waker).take();
             return Poll::Ready(());
         }
         Poll::Pending

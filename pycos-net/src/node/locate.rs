@@ -16,6 +16,7 @@ use crate::proto::{Answer, Op};
 
 use super::peer::Peer;
 use super::state::NodeState;
+use crate::util::lock;
 
 /// What a search looks for.
 #[derive(Debug, Clone)]
@@ -85,12 +86,6 @@ struct Waiting {
     at: Option<Arc<Peer>>,
     search: Arc<Mutex<Search>>,
     asked: HashSet<Location>,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Waiting {

@@ -154,15 +154,11 @@ impl Node {
 
     /// The node of this process, if one was started.
     pub fn current() -> Option<Node> {
-        NODE.lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
+        crate::util::lock(&NODE).clone()
     }
 
     fn start(cfg: NodeBuilder) -> Result<Node, NodeError> {
-        let mut slot = NODE
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut slot = crate::util::lock(&NODE);
         if let Some(node) = slot.as_ref() {
             return Err(NodeError::AlreadyStarted(node.location()));
         }

@@ -93,9 +93,7 @@ impl Peer {
     }
 
     pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, PeerInner> {
-        self.inner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        crate::util::lock(&self.inner)
     }
 
     /// Whether the link is up.

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 
 use crate::proto::Answer;
+use crate::util::lock;
 
 /// Why a request got no answer.
 #[derive(Debug, Clone)]
@@ -88,12 +89,6 @@ pub(crate) fn oneshot() -> (Reply, Answered) {
         }
     });
     (reply, Answered { slot })
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Future for Answered {

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use pycos::{Pycos, Task};
@@ -17,6 +17,7 @@ use super::config::NodeBuilder;
 use super::peer::{LinkState, Peer, wake};
 use super::requests::{Failure, Reply};
 use super::status::{PeerState, PeerStatus};
+use crate::util::lock;
 
 /// Everything the node's parts share.
 #[derive(Debug)]
@@ -41,10 +42,6 @@ pub(crate) struct NodeState {
     peer_waiters: Mutex<Vec<std::task::Waker>>,
     /// Files sent here: `dest_path`, transfers under way.
     pub(crate) files: crate::files::Files,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl NodeState {

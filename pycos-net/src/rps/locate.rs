@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
@@ -18,6 +18,7 @@ use crate::Location;
 use crate::node::requests::Reply;
 use crate::node::state::NodeState;
 use crate::proto::{Answer, Op};
+use crate::util::lock;
 
 /// What a search saw.
 #[derive(Debug, Default)]
@@ -29,10 +30,6 @@ pub(super) struct Seen {
     /// Peers that answered.
     answered: HashSet<Location>,
     waker: Option<Waker>,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Asks for `name` with `signature` at `at` (linked to first if needed)

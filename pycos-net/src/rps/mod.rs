@@ -63,7 +63,7 @@ pub(crate) mod serve;
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use pycos::rps::{Entry, RemoteFn};
@@ -76,6 +76,7 @@ use crate::node::peer::Peer;
 use crate::node::requests::{Failure, Reply, oneshot};
 use crate::node::state::NodeState;
 use crate::proto::{Answer, Op};
+use crate::util::lock;
 use crate::{Location, Node};
 
 /// A typed proxy of the remote task function `F` at one peer: what
@@ -98,10 +99,6 @@ struct Inner {
     outstanding: Mutex<Vec<Task>>,
     monitors: Mutex<Vec<Task>>,
     closed: AtomicBool,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn node() -> Result<Arc<NodeState>, RpsError> {

@@ -7,7 +7,7 @@
 //! scheduler and exported before the answer carries its handle back.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use pycos::rps::Entry;
 
@@ -18,7 +18,7 @@ use crate::proto::Answer;
 static PUBLISHED: Mutex<Option<HashMap<&'static str, Entry>>> = Mutex::new(None);
 
 fn published() -> MutexGuard<'static, Option<HashMap<&'static str, Entry>>> {
-    PUBLISHED.lock().unwrap_or_else(PoisonError::into_inner)
+    crate::util::lock(&PUBLISHED)
 }
 
 /// Publishes `entry`; `false` if its name is taken.
