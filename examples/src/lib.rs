@@ -6,6 +6,7 @@
 //! (one definition, so both sides agree on the wire).
 
 pub mod chat_chan;
+pub mod cluster;
 pub mod console;
 pub mod net;
 pub mod pico;

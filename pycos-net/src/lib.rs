@@ -154,6 +154,7 @@
 pub mod __fuzz;
 pub mod discovery;
 mod discovery_glue;
+pub mod dispycos;
 mod error;
 mod files;
 pub mod handshake;

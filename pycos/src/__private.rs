@@ -67,7 +67,7 @@ impl<T: serde::Serialize + serde::de::DeserializeOwned> WireBounds for T {}
 /// Checks a derived message type (called by `#[derive(Message)]` output).
 pub fn assert_wire<T: WireBounds>() {}
 
-pub use main::{MainReturn, run_main};
+pub use main::{BEFORE_MAIN, MainReturn, before_main, run_main};
 
 /// Builds the spec of a `#[task]` function.
 pub fn spec<A, F, Fut, R>(
@@ -100,6 +100,12 @@ where
     R: Send + Sync + 'static,
 {
     LocalTaskSpec::with_finish(name, args, start, finish)
+}
+
+/// `#[task(remote)]`: marks the function's spec as a call of `F` (the
+/// type of the function's name), so [`TaskSpec::remote`] describes it.
+pub fn remote_spec<F: crate::rps::RemoteFn>(spec: TaskSpec<F::Output>) -> TaskSpec<F::Output> {
+    spec.mark_remote::<F>()
 }
 
 /// The result of a task with an ordinary return type.

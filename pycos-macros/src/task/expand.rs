@@ -62,7 +62,11 @@ pub(crate) fn task_fn(task: &TaskFn, krate: &Path) -> TokenStream {
     };
     let body_fn = body_fn(task, krate);
     let asserts = asserts(task, krate);
-    let spec = spec_call(task, krate);
+    let mut spec = spec_call(task, krate);
+    if task.remote.is_some() {
+        // `#ident` in the type namespace is the function's `RemoteFn` type.
+        spec = quote!(#krate::__private::remote_spec::<#ident>(#spec));
+    }
     quote! {
         #(#attrs)*
         #vis #fn_token #ident #generics (#(#outer_args),*) -> #krate::#spec_kind<#spec_ty>

@@ -344,6 +344,15 @@ impl NodeState {
         lock(&self.watchers).push(task);
     }
 
+    /// The peers online now, with their node names.
+    pub(crate) fn online_peers(&self) -> Vec<(Location, String)> {
+        self.all_peers()
+            .into_iter()
+            .filter(|peer| peer.is_up())
+            .map(|peer| (peer.location, peer.lock().name.clone()))
+            .collect()
+    }
+
     fn status_of(&self, peer: &Peer, state: PeerState) -> PeerStatus {
         PeerStatus {
             location: peer.location,

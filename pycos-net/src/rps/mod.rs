@@ -207,55 +207,14 @@ impl<F: RemoteFn> Rps<F> {
         if inner.closed.load(Ordering::Acquire) {
             return Err(RpsError::Closed { name: F::NAME });
         }
-        let args =
-            crate::wire::encode(&args).map_err(|err| RpsError::NotSerializable(err.to_string()))?;
-        let op = Op::RunRps {
-            name: F::NAME.to_owned(),
+        let call = Call {
+            name: F::NAME,
             signature: F::SIGNATURE,
-            args,
+            signature_text: F::SIGNATURE_TEXT,
+            args: crate::wire::encode(&args)
+                .map_err(|err| RpsError::NotSerializable(err.to_string()))?,
         };
-        let (filler, answered) = oneshot();
-        // Watch at once, from the reader, before anything else runs.
-        let reply = Reply::new(move |answer| {
-            if let Ok(Answer::RpsStarted(task)) = &answer {
-                pycos::remote::watch(task);
-            }
-            filler.answer(answer);
-        });
-        let id = inner.node.request(&inner.peer, None, &op, reply);
-        let answer = match answered.timeout(inner.node.msg_timeout()).await {
-            Some(answer) => answer,
-            None => {
-                inner.node.forget(&inner.peer, id);
-                return Err(RpsError::TimedOut);
-            }
-        };
-        let task = match answer {
-            Ok(Answer::RpsStarted(task)) => task,
-            Ok(Answer::RpsRefused(Refusal::NotRegistered)) => {
-                return Err(RpsError::NotRegistered {
-                    name: F::NAME,
-                    at: inner.location,
-                });
-            }
-            Ok(Answer::RpsRefused(Refusal::Signature { signature, types })) => {
-                return Err(RpsError::BadArgs {
-                    name: F::NAME,
-                    why: format!(
-                        "it has the signature {types} {signature:#018x} now, this program's is {} {:#018x}",
-                        F::SIGNATURE_TEXT,
-                        F::SIGNATURE
-                    ),
-                });
-            }
-            Ok(Answer::RpsRefused(Refusal::BadArgs(why))) => {
-                return Err(RpsError::BadArgs { name: F::NAME, why });
-            }
-            Ok(Answer::Failed(why)) => return Err(RpsError::Refused(why)),
-            Ok(other) => return Err(RpsError::Refused(format!("unexpected answer {other:?}"))),
-            Err(Failure::Unreachable(why)) => return Err(RpsError::Unreachable(why)),
-            Err(Failure::TimedOut) => return Err(RpsError::TimedOut),
-        };
+        let task = create(&inner.node, &inner.peer, inner.location, call).await?;
         self.track(&task);
         Ok(Task::from_untyped_remote(task))
     }
@@ -302,6 +261,78 @@ impl<F: RemoteFn> Rps<F> {
             .iter()
             .filter(|task| task.is_alive() && task.terminate().is_ok())
             .count()
+    }
+}
+
+/// One call to create at a peer: the function's name and signature, and
+/// its encoded argument tuple.
+#[derive(Debug, Clone)]
+pub(crate) struct Call {
+    pub(crate) name: &'static str,
+    pub(crate) signature: u64,
+    pub(crate) signature_text: &'static str,
+    pub(crate) args: Vec<u8>,
+}
+
+impl Call {
+    /// The call a `#[task(remote)]` spec describes, its arguments encoded.
+    pub(crate) fn of(call: pycos::rps::RemoteCall<'_>) -> Result<Call, RpsError> {
+        Ok(Call {
+            name: call.name(),
+            signature: call.signature(),
+            signature_text: call.signature_text(),
+            args: crate::wire::encode(call.args())
+                .map_err(|err| RpsError::NotSerializable(err.to_string()))?,
+        })
+    }
+}
+
+/// Creates the task of `call` at the peer `at` and gives its (untyped)
+/// handle, watched from the start so a task that ends at once keeps its
+/// outcome. Errors as [`Rps::call`]'s.
+pub(crate) async fn create(
+    node: &Arc<NodeState>,
+    peer: &Arc<Peer>,
+    at: Location,
+    call: Call,
+) -> Result<Task, RpsError> {
+    let name = call.name;
+    let op = Op::RunRps {
+        name: name.to_owned(),
+        signature: call.signature,
+        args: call.args,
+    };
+    let (filler, answered) = oneshot();
+    // Watch at once, from the reader, before anything else runs.
+    let reply = Reply::new(move |answer| {
+        if let Ok(Answer::RpsStarted(task)) = &answer {
+            pycos::remote::watch(task);
+        }
+        filler.answer(answer);
+    });
+    let id = node.request(peer, None, &op, reply);
+    let answer = match answered.timeout(node.msg_timeout()).await {
+        Some(answer) => answer,
+        None => {
+            node.forget(peer, id);
+            return Err(RpsError::TimedOut);
+        }
+    };
+    match answer {
+        Ok(Answer::RpsStarted(task)) => Ok(task),
+        Ok(Answer::RpsRefused(Refusal::NotRegistered)) => Err(RpsError::NotRegistered { name, at }),
+        Ok(Answer::RpsRefused(Refusal::Signature { signature, types })) => Err(RpsError::BadArgs {
+            name,
+            why: format!(
+                "it has the signature {types} {signature:#018x} now, this program's is {} {:#018x}",
+                call.signature_text, call.signature
+            ),
+        }),
+        Ok(Answer::RpsRefused(Refusal::BadArgs(why))) => Err(RpsError::BadArgs { name, why }),
+        Ok(Answer::Failed(why)) => Err(RpsError::Refused(why)),
+        Ok(other) => Err(RpsError::Refused(format!("unexpected answer {other:?}"))),
+        Err(Failure::Unreachable(why)) => Err(RpsError::Unreachable(why)),
+        Err(Failure::TimedOut) => Err(RpsError::TimedOut),
     }
 }
 

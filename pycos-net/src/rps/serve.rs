@@ -40,7 +40,28 @@ pub(super) fn withdraw(name: &str) -> bool {
 }
 
 fn find(name: &str) -> Option<Entry> {
-    published().as_ref()?.get(name).copied()
+    let published = published()
+        .as_ref()
+        .and_then(|table| table.get(name).copied());
+    published.or_else(|| JOBS.get().and_then(|_| pycos::rps::entry(name)))
+}
+
+/// A dispycos server's rules for the tasks peers create on it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct JobGate {
+    /// Whether a new job may start now; the reason when not.
+    pub(crate) admit: fn() -> Result<(), String>,
+    /// Told of each job as it is created, before it runs.
+    pub(crate) started: fn(&pycos::Task),
+}
+
+static JOBS: std::sync::OnceLock<JobGate> = std::sync::OnceLock::new();
+
+/// Serves every remote function of this executable, not only the
+/// published ones, under `gate` (a dispycos server process, which runs its
+/// client's own executable). Once per process; `false` if already set.
+pub(crate) fn serve_every_function(gate: JobGate) -> bool {
+    JOBS.set(gate).is_ok()
 }
 
 /// The answer to `LocateRps { name }`.
@@ -74,7 +95,15 @@ pub(crate) fn run(node: &Arc<NodeState>, name: &str, signature: u64, args: &[u8]
             )));
         }
     };
+    if let Some(gate) = JOBS.get()
+        && let Err(why) = (gate.admit)()
+    {
+        return Answer::Failed(why);
+    }
     let task = node.sched.spawn(spec);
+    if let Some(gate) = JOBS.get() {
+        (gate.started)(&task);
+    }
     // Before the task can run (this is its scheduler's thread, busy
     // here) and end: a quick task stays watchable.
     pycos::remote::export(&task);

@@ -68,6 +68,9 @@ pub fn run_main<T: MainReturn>(
         eprintln!("error: {err}");
         std::process::exit(1);
     }
+    if let Some(code) = before_main() {
+        std::process::exit(code);
+    }
     let result = body();
     let failed = result
         .error()
@@ -121,4 +124,18 @@ fn filter() -> EnvFilter {
         }
     }
     EnvFilter::new(DEFAULT_FILTER)
+}
+
+/// Programs that run in another role before (instead of) their `main`:
+/// each hook looks at the environment and, when the process was started
+/// in its role, does that job and gives the exit status. pycos-net's
+/// dispycos registers one: a server process is the client's own
+/// executable, started with an environment variable that names its role.
+#[linkme::distributed_slice]
+pub static BEFORE_MAIN: [fn() -> Option<i32>];
+
+/// Runs the [`BEFORE_MAIN`] hooks in turn; the first that takes the
+/// process over gives its exit status.
+pub fn before_main() -> Option<i32> {
+    BEFORE_MAIN.iter().find_map(|hook| hook())
 }

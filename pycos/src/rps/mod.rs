@@ -113,6 +113,63 @@ pub trait RemoteFn: 'static {
     fn spec(args: Self::Args) -> TaskSpec<Self::Output>;
 }
 
+/// One call of a remote task function, as its spec carries it
+/// ([`TaskSpec::remote`]): enough for a peer to create the same task.
+#[derive(Clone, Copy)]
+pub struct RemoteCall<'a> {
+    name: &'static str,
+    signature: u64,
+    signature_text: &'static str,
+    args: &'a dyn erased_serde::Serialize,
+}
+
+impl<'a> RemoteCall<'a> {
+    /// The function's [`RemoteFn::NAME`].
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The function's [`RemoteFn::SIGNATURE`].
+    pub fn signature(&self) -> u64 {
+        self.signature
+    }
+
+    /// The function's [`RemoteFn::SIGNATURE_TEXT`].
+    pub fn signature_text(&self) -> &'static str {
+        self.signature_text
+    }
+
+    /// The argument tuple, serializable with any serde format (the peer
+    /// decodes it with the [`Entry`] of the same name).
+    pub fn args(&self) -> &'a dyn erased_serde::Serialize {
+        self.args
+    }
+}
+
+impl std::fmt::Debug for RemoteCall<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RemoteCall")
+            .field("name", &self.name)
+            .field("signature", &self.signature_text)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a spec describes itself as a remote call: one function pointer, so
+/// a spec of an ordinary task pays only a null word.
+pub(crate) type Describe = for<'a> fn(&'a (dyn std::any::Any + Send)) -> Option<RemoteCall<'a>>;
+
+/// [`Describe`] for `F`: the spec's arguments are `F::Args`.
+pub(crate) fn describe<F: RemoteFn>(args: &(dyn std::any::Any + Send)) -> Option<RemoteCall<'_>> {
+    let args = args.downcast_ref::<F::Args>()?;
+    Some(RemoteCall {
+        name: F::NAME,
+        signature: F::SIGNATURE,
+        signature_text: F::SIGNATURE_TEXT,
+        args,
+    })
+}
+
 /// The stable 64-bit hash of a signature text (FNV-1a): the same on every
 /// build and platform, unlike `std`'s hashers.
 ///

@@ -45,6 +45,9 @@ pub(crate) type TaskFuture = Pin<Box<dyn Future<Output = Result<Msg, TaskError>>
 #[must_use = "a task spec does nothing until started: pass it to `Task::new`"]
 pub struct TaskSpec<R = Msg> {
     pub(crate) erased: Box<dyn ErasedSpec>,
+    /// Set by `#[task(remote)]`: how to name and serialize this call for
+    /// another node (see [`TaskSpec::remote`]).
+    remote: Option<crate::rps::Describe>,
     _output: PhantomData<fn() -> R>,
 }
 
@@ -266,6 +269,7 @@ impl<R> TaskSpec<R> {
     pub(crate) fn from_erased(erased: Box<dyn ErasedSpec>) -> TaskSpec<R> {
         TaskSpec {
             erased,
+            remote: None,
             _output: PhantomData,
         }
     }
@@ -301,6 +305,38 @@ impl<R> TaskSpec<R> {
     /// The argument tuple the task will be started with.
     pub fn args(&self) -> &(dyn Any + Send) {
         self.erased.args()
+    }
+
+    /// What a peer needs to create this same call: the remote function's
+    /// name, signature and serializable arguments. `Some` for the spec of
+    /// a `#[task(remote)]` function (see [`crate::rps`]), `None` for any
+    /// other, so a networked API can take the spec itself, as in
+    /// `client.run(compute(7, 0.5))`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use pycos::prelude::*;
+    ///
+    /// #[task(remote)]
+    /// fn square(n: u64, _task: TaskCtx) -> u64 {
+    ///     n * n
+    /// }
+    ///
+    /// let call = square(7).remote().expect("a remote function's spec");
+    /// assert!(call.name().ends_with("::square"));
+    /// assert_eq!(call.signature_text(), "(u64) -> u64");
+    /// assert_eq!(postcard::to_allocvec(call.args())?, postcard::to_allocvec(&(7_u64,))?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn remote(&self) -> Option<crate::rps::RemoteCall<'_>> {
+        (self.remote?)(self.erased.args())
+    }
+
+    /// Marks the spec as a call of the remote function `F`.
+    pub(crate) fn mark_remote<F: crate::rps::RemoteFn>(mut self) -> TaskSpec<R> {
+        self.remote = Some(crate::rps::describe::<F>);
+        self
     }
 }
 
