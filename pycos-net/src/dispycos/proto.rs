@@ -183,6 +183,8 @@ pub(crate) enum ToScheduler {
     Node(NodeReport),
     /// From a server process.
     Server(ServerReport),
+    /// From a server process: one of its jobs ended.
+    JobEnded(MonitorStatus),
 }
 
 /// What a node daemon tells the scheduler serving its client.

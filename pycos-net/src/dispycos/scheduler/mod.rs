@@ -16,7 +16,6 @@ use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use pycos::prelude::*;
-use pycos::remote::watch;
 
 use super::proto::{
     ClientSpec, Control, NodeReport, Query, SCHEDULER_TASK, SchedulerReply, ServerReport,
@@ -96,10 +95,6 @@ impl Scheduler {
             Ok(msg) => return self.internal(msg),
             Err(msg) => msg,
         };
-        let msg = match msg.downcast::<MonitorStatus>() {
-            Ok(status) => return self.job_ended(status),
-            Err(msg) => msg,
-        };
         match msg.downcast::<PeerStatus>() {
             Ok(status) => self.peer(status),
             Err(other) => tracing::debug!(kind = other.type_name(), "scheduler ignores a message"),
@@ -166,6 +161,7 @@ impl Scheduler {
             }
             ToScheduler::Node(report) => self.node_report(report),
             ToScheduler::Server(report) => self.server_report(report),
+            ToScheduler::JobEnded(status) => self.job_ended(status),
         }
     }
 
@@ -522,7 +518,6 @@ impl Scheduler {
     }
 
     fn started(&mut self, client: u64, cpu: bool, server: Location, info: super::status::TaskInfo) {
-        let me = self.me.clone();
         let Some(served) = self.client(client) else {
             return;
         };
@@ -541,12 +536,15 @@ impl Scheduler {
             task: info.task.clone(),
             cpu,
         });
-        watch(&info.task);
-        if info.task.notify(&me).is_err() {
-            // Ended already and its outcome is gone: count it done.
-            tracing::debug!(task = %info.task, "a job ended before it was watched");
-        }
+        let ended = served
+            .askew
+            .iter()
+            .position(|status| status.task == info.task);
         send_status(served, Status::TaskStarted, StatusInfo::Task(info));
+        if let Some(at) = ended {
+            let status = served.askew.swap_remove(at);
+            self.job_ended(status);
+        }
     }
 
     fn job_ended(&mut self, status: MonitorStatus) {
@@ -560,6 +558,8 @@ impl Scheduler {
             return;
         };
         let Some(at) = rec.jobs.iter().position(|job| job.task == status.task) else {
+            // Its start is still on the way from the client.
+            served.askew.push(status);
             return;
         };
         let job = rec.jobs.swap_remove(at);

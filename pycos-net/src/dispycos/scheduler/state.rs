@@ -79,6 +79,9 @@ pub(super) struct Served {
     pub(super) last_pulse: Instant,
     /// Set once `close` was asked: no new jobs.
     pub(super) closing: Option<Closing>,
+    /// Ends reported before the client reported the start (pycos'
+    /// "askew" results): applied when the start arrives.
+    pub(super) askew: Vec<pycos::MonitorStatus>,
 }
 
 /// A close in progress.
@@ -101,6 +104,7 @@ impl Served {
             waiting: VecDeque::new(),
             last_pulse: Instant::now(),
             closing: None,
+            askew: Vec::new(),
         }
     }
 

@@ -50,7 +50,14 @@ fn admit() -> Result<(), String> {
     }
 }
 
+/// The server's task: it monitors every job, to report its end.
+static SERVER: OnceLock<Task> = OnceLock::new();
+
 fn started(task: &Task) {
+    if let Some(server) = SERVER.get() {
+        // Before the job can run: its end is never missed.
+        let _ = task.notify(server);
+    }
     let mut jobs = lock(&JOBS);
     jobs.retain(Task::is_alive);
     jobs.push(task.clone());
@@ -59,6 +66,10 @@ fn started(task: &Task) {
 /// Serves every remote function of the executable, through the gate.
 pub(super) fn install() {
     serve_every_function(JobGate { admit, started });
+}
+
+pub(super) fn set_server(task: &Task) {
+    let _ = SERVER.set(task.clone());
 }
 
 pub(super) fn set_node(task: &Task) {

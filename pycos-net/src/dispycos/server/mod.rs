@@ -116,6 +116,7 @@ fn server(cfg: ServerConfig, node: Node, task: TaskCtx) -> i32 {
     };
     jobs::set_node(&daemon);
     let me = task.handle();
+    jobs::set_server(&me);
     let _ = daemon.send(ToNode::ServerUp {
         index: cfg.index,
         task: me.clone(),
@@ -161,12 +162,29 @@ fn server(cfg: ServerConfig, node: Node, task: TaskCtx) -> i32 {
     jobs::open();
     report(ServerState::Initialized);
     let (terminate, restart) = loop {
-        let msg = task.receive_matching(|msg| msg.is::<ToServer>()).await;
+        let msg = task.receive().await;
+        let msg = match msg.downcast::<MonitorStatus>() {
+            Ok(status) => {
+                let _ = sched.send(ToScheduler::JobEnded(status));
+                continue;
+            }
+            Err(msg) => msg,
+        };
         if let Ok(ToServer::Close { terminate, restart }) = msg.downcast::<ToServer>() {
             break (terminate, restart);
         }
     };
     jobs::close(&task, terminate).await;
+    // The ends of the jobs that ran during the close.
+    while let Some(msg) = task
+        .receive_matching(|msg| msg.is::<MonitorStatus>())
+        .timeout(0.0)
+        .await
+    {
+        if let Ok(status) = msg.downcast::<MonitorStatus>() {
+            let _ = sched.send(ToScheduler::JobEnded(status));
+        }
+    }
     report(ServerState::Closed);
     if restart { RESTART_STATUS } else { 0 }
 }
