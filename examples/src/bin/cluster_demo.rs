@@ -5,8 +5,12 @@
 //! per second, round-trip p50), closes everything and exits.
 //!
 //! ```text
-//! cargo run -p pycos-examples --bin cluster_demo -- [--jobs N] [--servers N]
+//! cargo run -p pycos-examples --bin cluster_demo -- [--jobs N] [--servers N] [--rounds N]
 //! ```
+//!
+//! `--rounds N` submits the jobs all at once N times over (the
+//! reliability test runs 50 rounds of 1000): every result must reach the
+//! job that asked for it.
 
 use std::error::Error;
 use std::io::Write as _;
@@ -31,7 +35,7 @@ fn main() -> Result<(), DynError> {
     if let Some(status) = serve_if_node() {
         std::process::exit(status);
     }
-    let (jobs, servers) = parse_args()?;
+    let (jobs, servers, rounds) = parse_args()?;
     let secret = format!("demo-{}", std::process::id());
     Node::builder()
         .host(std::net::Ipv4Addr::LOCALHOST.into())
@@ -48,7 +52,7 @@ fn main() -> Result<(), DynError> {
         node.pid()
     );
     let result = Pycos::instance()
-        .spawn(demo(node.location(), jobs, servers))
+        .spawn(demo(node.location(), jobs, servers, rounds))
         .value();
     drop(node);
     let _ = std::fs::remove_dir_all(&dest);
@@ -56,13 +60,18 @@ fn main() -> Result<(), DynError> {
     Ok(())
 }
 
-fn parse_args() -> Result<(u64, usize), String> {
-    let (mut jobs, mut servers) = (300, 2);
+fn parse_args() -> Result<(u64, usize, u32), String> {
+    let (mut jobs, mut servers, mut rounds) = (300, 2, 1);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let value = args.next().ok_or_else(|| format!("{arg} needs a value"))?;
         match arg.as_str() {
             "--jobs" => jobs = value.parse().map_err(|e| format!("--jobs {value}: {e}"))?,
+            "--rounds" => {
+                rounds = value
+                    .parse()
+                    .map_err(|e| format!("--rounds {value}: {e}"))?
+            }
             "--servers" => {
                 servers = value
                     .parse()
@@ -70,12 +79,12 @@ fn parse_args() -> Result<(u64, usize), String> {
             }
             other => {
                 return Err(format!(
-                    "unknown option {other} (try --jobs N, --servers N)"
+                    "unknown option {other} (try --jobs N, --servers N, --rounds N)"
                 ));
             }
         }
     }
-    Ok((jobs, servers))
+    Ok((jobs, servers, rounds))
 }
 
 fn free_port() -> std::io::Result<u16> {
@@ -89,6 +98,7 @@ fn demo(
     node: pycos_net::Location,
     jobs: u64,
     servers: usize,
+    rounds: u32,
     task: TaskCtx,
 ) -> Result<(), DynError> {
     let client = Client::builder()
@@ -119,27 +129,14 @@ fn demo(
             }
         }
     }
-    // All at once: one local task per job.
+    // All at once: one local task per job, `rounds` times over.
     let started = Instant::now();
-    let submitted: Vec<Task<u64>> = (0..jobs)
-        .map(|n| Task::new(one_job(client.clone(), n)))
-        .collect();
     let mut wrong = 0;
-    for (n, job) in submitted.iter().enumerate() {
-        match job.finish().await {
-            Ok(value) if value == (n as u64) * (n as u64) + 1 => {}
-            other => {
-                wrong += 1;
-                eprintln!("job {n}: {other:?}");
-            }
-        }
-        if n % 50 == 49 || n as u64 + 1 == jobs {
-            print!("\r  {} / {jobs} jobs done", n + 1);
-            let _ = std::io::stdout().flush();
-        }
+    for round in 0..rounds {
+        wrong += all_at_once(&client, jobs, round).await;
     }
     let elapsed = started.elapsed();
-    println!();
+    let jobs = jobs * u64::from(rounds);
     // One at a time: the round trip of a single job.
     let mut trips = Vec::new();
     for n in 0..200u64 {
@@ -174,4 +171,28 @@ fn one_job(client: Client, n: u64) -> Result<u64, String> {
         .await
         .map_err(|e| e.to_string())?;
     job.finish().await.map_err(|e| e.to_string())
+}
+
+/// Submits `jobs` jobs at once and checks each result; gives how many
+/// were wrong or failed.
+async fn all_at_once(client: &Client, jobs: u64, round: u32) -> usize {
+    let submitted: Vec<Task<u64>> = (0..jobs)
+        .map(|n| Task::new(one_job(client.clone(), n)))
+        .collect();
+    let mut wrong = 0;
+    for (n, job) in (0u64..).zip(&submitted) {
+        match job.finish().await {
+            Ok(value) if value == n * n + 1 => {}
+            other => {
+                wrong += 1;
+                eprintln!("round {round} job {n}: {other:?}");
+            }
+        }
+        if n % 50 == 49 || n + 1 == jobs {
+            print!("\r  round {}: {} / {jobs} jobs done", round + 1, n + 1);
+            let _ = std::io::stdout().flush();
+        }
+    }
+    println!();
+    wrong
 }

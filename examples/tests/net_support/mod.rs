@@ -190,6 +190,24 @@ impl Proc {
         self.expect_success(Duration::from_secs(5));
     }
 
+    /// What the child wrote to stderr, once it has exited: waits (at
+    /// most 2 s) for the reader to have it all.
+    #[allow(dead_code)] // not every test file reads stderr
+    pub(crate) fn stderr(&mut self) -> String {
+        let deadline = Instant::now() + Duration::from_secs(2);
+        loop {
+            let text = self
+                .stderr
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone();
+            if !text.is_empty() || Instant::now() > deadline {
+                return text;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     /// Every line read so far.
     pub(crate) fn seen(&self) -> &[String] {
         &self.seen

@@ -66,6 +66,7 @@ fn c_library() -> Option<&'static str> {
 
 /// The machine's memory in bytes (`MemTotal`), `None` when `/proc/meminfo`
 /// cannot be read or understood.
+#[cfg(test)]
 pub(crate) fn total_memory() -> Option<u64> {
     meminfo_bytes(&std::fs::read_to_string(PROC_MEMINFO).ok()?, "MemTotal")
 }

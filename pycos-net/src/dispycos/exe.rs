@@ -39,6 +39,7 @@ pub(crate) struct Digest([u8; 32]);
 
 impl Digest {
     /// The SHA-256 digest of `bytes`.
+    #[cfg(test)]
     pub(crate) fn of(bytes: &[u8]) -> Digest {
         Digest::from_ring(ring::digest::digest(&ring::digest::SHA256, bytes))
     }

@@ -108,6 +108,7 @@ fn not_a_process(pid: u32) -> String {
 /// # Errors
 ///
 /// As [`kill`].
+#[cfg(test)]
 pub(crate) fn terminate(pid: u32) -> io::Result<Signalled> {
     kill(pid, Signal::TERM)
 }

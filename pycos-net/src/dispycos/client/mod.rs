@@ -99,6 +99,7 @@ impl Client {
                 .map_err(|err| DispycosError::NoNode(err.to_string()))?,
         };
         super::proto::register();
+        super::server::keep_hook();
         let sched = match node.scheduler().locate(SCHEDULER_TASK) {
             Some(task) => task,
             None => scheduler::start(&node),

@@ -27,7 +27,7 @@ pub fn node_main(args: impl IntoIterator<Item = String>) -> Result<(), String> {
             return Ok(());
         }
     };
-    let ncpu = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let ncpu = crate::dispycos::avail::cpu_count();
     let servers = options.servers(ncpu).map_err(|e| e.to_string())?;
     let ports = options.ports(servers).map_err(|e| e.to_string())?;
     let dest = options

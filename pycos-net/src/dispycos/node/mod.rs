@@ -129,6 +129,7 @@ struct Reserved {
     auth: String,
     scheduler: Task,
     digest: Digest,
+    cpus: usize,
     pulse: Duration,
     setup: Option<(Setup, PathBuf)>,
     servers: Vec<ServerProc>,
@@ -346,14 +347,14 @@ impl Daemon {
             auth: auth.clone(),
             scheduler,
             digest,
+            cpus,
             pulse: Duration::from_secs_f64(pulse.clamp(0.05, 100.0)),
             setup: None,
             servers: Vec::new(),
             releasing: false,
         });
-        let _ = cpus;
         NodeReply::Reserved {
-            cpus: self.cfg.servers.min(cpus),
+            cpus,
             auth,
             have_exe,
             upload,
@@ -385,7 +386,7 @@ impl Daemon {
         super::exe::check_runnable(&exe).map_err(|err| err.to_string())?;
         let _ = std::fs::remove_dir_all(self.cfg.dir.join("upload").join(auth));
         reserved.setup = Some((setup, exe));
-        let count = self.cfg.servers;
+        let count = reserved.cpus;
         for index in 1..=count {
             let proc = procs::spawn(self, index)?;
             if let Some(reserved) = self.reserved.as_mut() {

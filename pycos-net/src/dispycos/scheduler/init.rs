@@ -82,7 +82,6 @@ async fn run(
         info: NodeInfo { cpus, ..info },
         auth: auth.clone(),
         task: daemon.clone(),
-        cpus,
         init: me.clone(),
     };
     let _ = sched.send(reserved);

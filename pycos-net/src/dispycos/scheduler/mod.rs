@@ -33,7 +33,6 @@ enum Internal {
         info: NodeInfo,
         auth: String,
         task: Task,
-        cpus: usize,
         init: Task,
     },
     /// A node runs its servers: NodeInitialized.
@@ -239,7 +238,6 @@ impl Scheduler {
                 info,
                 auth,
                 task,
-                cpus,
                 init,
             } => {
                 let abandon_zombie = served.spec.abandon_zombie;
@@ -248,7 +246,6 @@ impl Scheduler {
                     auth,
                     task,
                     status: Status::NodeDiscovered,
-                    cpus,
                     last_pulse: Instant::now(),
                     suspended: false,
                     abandon_zombie,
@@ -646,12 +643,12 @@ impl Scheduler {
                     return -1;
                 };
                 match served.nodes.get(&loc).and_then(|rec| rec.init.clone()) {
-                    Some(init) => i32::from(init.send(init::Enable(setup)).is_err()) * -1,
+                    Some(init) => status_of(init.send(init::Enable(setup))),
                     None => -1,
                 }
             }
             Control::EnableServer(loc, setup) => match served.servers.get(&loc) {
-                Some(rec) => i32::from(rec.task.send(ToServer::Enable(setup)).is_err()) * -1,
+                Some(rec) => status_of(rec.task.send(ToServer::Enable(setup))),
                 None => -1,
             },
             Control::CloseServer {
@@ -669,7 +666,7 @@ impl Scheduler {
                                 terminate,
                                 restart,
                             };
-                            i32::from(node.task.send(msg).is_err()) * -1
+                            status_of(node.task.send(msg))
                         }
                         None => -1,
                     }
@@ -689,7 +686,7 @@ impl Scheduler {
                     auth: rec.auth.clone(),
                     terminate,
                 };
-                i32::from(rec.task.send(msg).is_err()) * -1
+                status_of(rec.task.send(msg))
             }
             Control::NodeAllocate(rule) => {
                 let at = served.spec.allocations.len().saturating_sub(1);
@@ -893,4 +890,9 @@ fn peer_with(node: Node, location: Location) {
     if let Err(err) = node.peer(location).await {
         tracing::warn!(node = %location, %err, "cannot reach a dispycos node");
     }
+}
+
+/// pycos' 0 / -1 for a message sent or not.
+fn status_of<E>(sent: Result<(), E>) -> i32 {
+    if sent.is_ok() { 0 } else { -1 }
 }

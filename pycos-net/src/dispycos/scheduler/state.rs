@@ -18,7 +18,6 @@ pub(super) struct NodeRec {
     pub(super) auth: String,
     pub(super) task: Task,
     pub(super) status: Status,
-    pub(super) cpus: usize,
     pub(super) last_pulse: Instant,
     pub(super) suspended: bool,
     pub(super) abandon_zombie: bool,

@@ -41,12 +41,10 @@ pub(crate) const RESTART_STATUS: i32 = 75;
 /// you; call it first in a `main` without the attribute:
 ///
 /// ```no_run
-/// fn main() {
-///     if let Some(status) = pycos_net::dispycos::serve_if_server() {
-///         std::process::exit(status);
-///     }
-///     // ... the client program
+/// if let Some(status) = pycos_net::dispycos::serve_if_server() {
+///     std::process::exit(status);
 /// }
+/// // ... the client program
 /// ```
 pub fn serve_if_server() -> Option<i32> {
     let path = std::env::var_os(SERVER_ENV)?;
