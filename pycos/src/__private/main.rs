@@ -134,7 +134,7 @@ fn filter() -> EnvFilter {
 #[linkme::distributed_slice]
 pub static BEFORE_MAIN: [fn() -> Option<i32>];
 
-/// Runs the [`BEFORE_MAIN`] hooks in turn; the first that takes the
+/// Runs the `BEFORE_MAIN` hooks in turn; the first that takes the
 /// process over gives its exit status.
 pub fn before_main() -> Option<i32> {
     BEFORE_MAIN.iter().find_map(|hook| hook())
