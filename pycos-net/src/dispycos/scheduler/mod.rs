@@ -416,12 +416,7 @@ impl Scheduler {
                 return;
             }
             let info = rec.info.clone();
-            let servers: Vec<Location> = served
-                .servers
-                .iter()
-                .filter(|(_, s)| s.node == location)
-                .map(|(loc, _)| *loc)
-                .collect();
+            let servers = served.servers_of(location);
             for server in servers {
                 self.server_gone(server, "its node went offline", false);
             }
@@ -436,12 +431,7 @@ impl Scheduler {
         let Some(served) = self.served.as_mut() else {
             return;
         };
-        let servers: Vec<Location> = served
-            .servers
-            .iter()
-            .filter(|(_, s)| s.node == location)
-            .map(|(loc, _)| *loc)
-            .collect();
+        let servers = served.servers_of(location);
         for server in servers {
             if let Some(rec) = served.servers.remove(&server)
                 && rec.status != Status::ServerClosed

@@ -164,6 +164,15 @@ impl Served {
         }
     }
 
+    /// The servers of the node at `node`.
+    pub(super) fn servers_of(&self, node: Location) -> Vec<Location> {
+        self.servers
+            .iter()
+            .filter(|(_, server)| server.node == node)
+            .map(|(loc, _)| *loc)
+            .collect()
+    }
+
     /// Whether `at` names a node or server of this client.
     pub(super) fn knows(&self, at: Where) -> bool {
         match at {
