@@ -56,7 +56,7 @@ fn die_with_parent(cmd: &mut Command, parent: Pid) {
     // and report the error to the parent when it is still there.
     unsafe {
         cmd.pre_exec(move || {
-            // mutated
+            rustix::process::set_parent_process_death_signal(Some(Signal::KILL))?;
             if rustix::process::getppid() != Some(parent) {
                 // Reparented: the caller died before the signal was set.
                 return Err(rustix::io::Errno::SRCH.into());

@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 
 use rustix::process::{Pid, Signal};
 
-/// The environment variable that marks a dispycos server process: a node
-/// sets it (to any value) on the servers it starts, so that `--clean` in a
-/// later run can tell them from unrelated processes that reuse their ids.
-pub const SERVER_ENV: &str = "PYCOS_DISPYCOS_SERVER";
+/// The environment variable that marks a dispycos server process (the
+/// node sets it on the servers it starts), so that `--clean` in a later
+/// run can tell them from unrelated processes that reuse their ids.
+pub use crate::dispycos::server::SERVER_ENV;
 
 /// Whether standard input is a terminal and this process is in its
 /// foreground process group: only then can a binary read commands, and it

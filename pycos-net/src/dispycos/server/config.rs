@@ -142,7 +142,16 @@ mod tests {
 
     #[test]
     fn round_trips_through_text() {
-        let config = ServerConfig {
+        let config = sample();
+        let text = config.to_text();
+        let back = ServerConfig::from_text(&text).unwrap();
+        assert_eq!(back.to_text(), text);
+        assert_eq!(back.secret, config.secret);
+        assert_eq!(back.setup.node_setup, config.setup.node_setup);
+    }
+
+    fn sample() -> ServerConfig {
+        ServerConfig {
             index: 1,
             name: "n_server-1".into(),
             host: "127.0.0.1".parse().unwrap(),
@@ -163,17 +172,18 @@ mod tests {
                 disable_servers: true,
                 restart_servers: false,
             },
-        };
-        let text = config.to_text();
-        let back = ServerConfig::from_text(&text).unwrap();
-        assert_eq!(back.to_text(), text);
-        assert_eq!(back.secret, config.secret);
-        assert_eq!(back.setup.node_setup, config.setup.node_setup);
+        }
     }
 
     #[test]
     fn a_missing_key_is_named() {
-        let err = ServerConfig::from_text("index=1\n").unwrap_err();
+        let text = sample().to_text();
+        let without_name: String = text
+            .lines()
+            .filter(|l| !l.starts_with("name="))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let err = ServerConfig::from_text(&without_name).unwrap_err();
         assert!(err.contains("no name"), "{err}");
     }
 }
