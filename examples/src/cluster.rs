@@ -3,14 +3,27 @@
 //! [`pycos_net::dispycos::node_main`]), so an example runs on one machine
 //! with one command and no other program built.
 //!
-//! An example calls [`serve_if_node`] first in `main`; [`LocalNode::start`]
-//! then starts the node process, which is killed by its pid when the
-//! handle drops (and by the kernel if the example dies: the parent-death
-//! signal is set).
+//! An example calls [`serve_if_node`] first in `main`, then
+//! [`ClusterOptions::parse`] and [`ClusterOptions::start`] for the
+//! shared options:
+//!
+//! ```text
+//! --node IP:PORT   a running dispycosnode to use (repeatable); without
+//!                  it the example starts its own node on 127.0.0.1
+//! --servers N      the server processes of that own node (default 2)
+//! --secret TEXT    the cluster's secret
+//! ```
+//!
+//! and starts this process's node on 127.0.0.1 (discovery off: nothing
+//! leaves the machine). The own node is killed by its pid when the
+//! [`Cluster`] drops, and by the kernel if the example dies (the
+//! parent-death signal is set).
 
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
-use pycos_net::Location;
+use pycos_net::dispycos::{Client, ClientBuilder};
+use pycos_net::{Location, Node};
 
 /// The environment variable that makes an example run as a node.
 const NODE_ROLE: &str = "PYCOS_EXAMPLE_NODE_ARGS";
@@ -37,6 +50,7 @@ pub fn serve_if_node() -> Option<i32> {
 pub struct LocalNode {
     child: Child,
     location: Location,
+    servers: usize,
 }
 
 impl LocalNode {
@@ -67,17 +81,27 @@ impl LocalNode {
             "-s".to_owned(),
             secret.to_owned(),
         ];
-        let child = Command::new(std::env::current_exe()?)
+        let mut command = Command::new(std::env::current_exe()?);
+        command
             .env(NODE_ROLE, args.join("\u{1f}"))
-            .stdin(Stdio::null())
-            .spawn()?;
+            .stdin(Stdio::null());
+        let child = pycos_net::dispycos::spawn_tied(&mut command)?;
         let location = Location::new(std::net::Ipv4Addr::LOCALHOST.into(), port);
-        Ok(LocalNode { child, location })
+        Ok(LocalNode {
+            child,
+            location,
+            servers,
+        })
     }
 
     /// The node daemon's location.
     pub fn location(&self) -> Location {
         self.location
+    }
+
+    /// Its number of server processes.
+    pub fn servers(&self) -> usize {
+        self.servers
     }
 
     /// The node process's pid.
@@ -91,4 +115,138 @@ impl Drop for LocalNode {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The shared options of a dispycos example, read before anything starts
+/// (so a bad option of the example's own is reported first).
+#[derive(Debug, Clone)]
+pub struct ClusterOptions {
+    nodes: Vec<Location>,
+    servers: usize,
+    secret: String,
+    rest: Vec<String>,
+}
+
+impl ClusterOptions {
+    /// Reads the shared options from `std::env::args()`.
+    ///
+    /// # Errors
+    ///
+    /// A text naming the bad option.
+    pub fn parse() -> Result<ClusterOptions, String> {
+        ClusterOptions::parse_from(std::env::args().skip(1))
+    }
+
+    /// Reads the shared options from `args`; the others are left in
+    /// [`rest`](ClusterOptions::rest).
+    ///
+    /// # Errors
+    ///
+    /// A text naming the bad option.
+    pub fn parse_from(args: impl IntoIterator<Item = String>) -> Result<ClusterOptions, String> {
+        let (mut nodes, mut servers, mut secret, mut rest) = (Vec::new(), 2, None, Vec::new());
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
+            match arg.as_str() {
+                "--node" => {
+                    let text = value()?;
+                    nodes.push(text.parse().map_err(|e| format!("--node {text}: {e}"))?);
+                }
+                "--servers" => {
+                    let text = value()?;
+                    servers = text.parse().map_err(|e| format!("--servers {text}: {e}"))?;
+                }
+                "--secret" => secret = Some(value()?),
+                _ => rest.push(arg),
+            }
+        }
+        let secret = secret.unwrap_or_else(|| format!("example-{}", std::process::id()));
+        Ok(ClusterOptions {
+            nodes,
+            servers,
+            secret,
+            rest,
+        })
+    }
+
+    /// The arguments left for the example.
+    pub fn rest(&self) -> &[String] {
+        &self.rest
+    }
+
+    /// Starts this process's node and, without `--node`, a node of its
+    /// own.
+    ///
+    /// # Errors
+    ///
+    /// Why a node cannot start.
+    pub fn start(self) -> Result<Cluster, String> {
+        let ClusterOptions {
+            mut nodes,
+            servers,
+            secret,
+            ..
+        } = self;
+        Node::builder()
+            .host(std::net::Ipv4Addr::LOCALHOST.into())
+            .tcp_port(0)
+            .discover(false)
+            .secret(&secret)
+            .start()
+            .map_err(|e| e.to_string())?;
+        let dest =
+            std::env::temp_dir().join(format!("pycos-example-cluster-{}", std::process::id()));
+        let own = if nodes.is_empty() {
+            let port = free_port().map_err(|e| format!("no free port: {e}"))?;
+            let node = LocalNode::start(servers, port, &secret, &dest)
+                .map_err(|e| format!("cannot start a node: {e}"))?;
+            println!(
+                "node {} started (pid {}) with {servers} servers",
+                node.location(),
+                node.pid()
+            );
+            nodes.push(node.location());
+            Some(node)
+        } else {
+            None
+        };
+        Ok(Cluster { nodes, own, dest })
+    }
+}
+
+/// The cluster an example runs on: this process's node, and the node it
+/// started itself, if any.
+#[derive(Debug)]
+pub struct Cluster {
+    nodes: Vec<Location>,
+    own: Option<LocalNode>,
+    dest: PathBuf,
+}
+
+impl Cluster {
+    /// A client builder that reaches the cluster's nodes.
+    pub fn client(&self) -> ClientBuilder {
+        self.nodes
+            .iter()
+            .fold(Client::builder(), |builder, node| builder.peer(*node))
+    }
+
+    /// The node the example started itself, if it did.
+    pub fn own_node(&self) -> Option<&LocalNode> {
+        self.own.as_ref()
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        self.own = None; // kills the node (and with it its servers)
+        let _ = std::fs::remove_dir_all(&self.dest);
+    }
+}
+
+fn free_port() -> std::io::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
 }

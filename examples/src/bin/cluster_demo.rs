@@ -17,9 +17,8 @@ use std::io::Write as _;
 use std::time::{Duration, Instant};
 
 use pycos::prelude::*;
-use pycos_examples::cluster::{LocalNode, serve_if_node};
-use pycos_net::Node;
-use pycos_net::dispycos::{Client, DispycosStatus, Status};
+use pycos_examples::cluster::{ClusterOptions, LocalNode, serve_if_node};
+use pycos_net::dispycos::{Client, ClientBuilder, DispycosStatus, Status};
 
 /// The job: runs in a server process; returns a value derived from its
 /// argument, so the summary can check every result.
@@ -35,34 +34,21 @@ fn main() -> Result<(), DynError> {
     if let Some(status) = serve_if_node() {
         std::process::exit(status);
     }
-    let (jobs, servers, rounds) = parse_args()?;
-    let secret = format!("demo-{}", std::process::id());
-    Node::builder()
-        .host(std::net::Ipv4Addr::LOCALHOST.into())
-        .tcp_port(0)
-        .discover(false)
-        .secret(&secret)
-        .start()?;
-    let port = free_port()?;
-    let dest = std::env::temp_dir().join(format!("pycos-cluster-demo-{}", std::process::id()));
-    let node = LocalNode::start(servers, port, &secret, &dest)?;
-    println!(
-        "node {} started (pid {}) with {servers} servers",
-        node.location(),
-        node.pid()
-    );
+    let options = ClusterOptions::parse()?;
+    let (jobs, rounds) = parse_args(options.rest())?;
+    let cluster = options.start()?;
+    let servers = cluster.own_node().map_or(1, LocalNode::servers);
     let result = Pycos::instance()
-        .spawn(demo(node.location(), jobs, servers, rounds))
+        .spawn(demo(cluster.client(), jobs, servers, rounds))
         .value();
-    drop(node);
-    let _ = std::fs::remove_dir_all(&dest);
+    drop(cluster);
     result.map_err(|err| err.to_string())?;
     Ok(())
 }
 
-fn parse_args() -> Result<(u64, usize, u32), String> {
-    let (mut jobs, mut servers, mut rounds) = (300, 2, 1);
-    let mut args = std::env::args().skip(1);
+fn parse_args(args: &[String]) -> Result<(u64, u32), String> {
+    let (mut jobs, mut rounds) = (300, 1);
+    let mut args = args.iter();
     while let Some(arg) = args.next() {
         let value = args.next().ok_or_else(|| format!("{arg} needs a value"))?;
         match arg.as_str() {
@@ -72,39 +58,25 @@ fn parse_args() -> Result<(u64, usize, u32), String> {
                     .parse()
                     .map_err(|e| format!("--rounds {value}: {e}"))?
             }
-            "--servers" => {
-                servers = value
-                    .parse()
-                    .map_err(|e| format!("--servers {value}: {e}"))?
-            }
             other => {
                 return Err(format!(
-                    "unknown option {other} (try --jobs N, --servers N, --rounds N)"
+                    "unknown option {other} (try --jobs N, --rounds N, --servers N, --node IP:PORT)"
                 ));
             }
         }
     }
-    Ok((jobs, servers, rounds))
-}
-
-fn free_port() -> std::io::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port())
+    Ok((jobs, rounds))
 }
 
 #[task]
 fn demo(
-    node: pycos_net::Location,
+    client: ClientBuilder,
     jobs: u64,
     servers: usize,
     rounds: u32,
     task: TaskCtx,
 ) -> Result<(), DynError> {
-    let client = Client::builder()
-        .peer(node)
-        .status_task(&task.handle())
-        .build()?;
+    let client = client.status_task(&task.handle()).build()?;
     client.schedule().await?;
     // Wait until every server is ready (the status messages say so).
     let mut ready = 0;

@@ -73,6 +73,7 @@ pub use proto::Where;
 pub use server::{
     KeyboardInterrupt, SERVER_ENV, close_node, close_server, is_keyboard_interrupt, serve_if_server,
 };
+pub use spawn::spawn_tied;
 pub use status::{DispycosStatus, NodeAvailInfo, NodeInfo, Status, StatusInfo, TaskInfo};
 
 /// A random, nonzero 64-bit id (clients, node reservations).

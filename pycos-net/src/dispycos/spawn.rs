@@ -38,7 +38,7 @@ use rustix::process::{Pid, Signal};
 ///
 /// Whatever [`Command::spawn`] gives, including the error of setting the
 /// signal in the child.
-pub(crate) fn spawn_tied(cmd: &mut Command) -> io::Result<Child> {
+pub fn spawn_tied(cmd: &mut Command) -> io::Result<Child> {
     let parent = rustix::process::getpid();
     die_with_parent(cmd, parent);
     cmd.spawn()
