@@ -97,12 +97,13 @@ impl Outbox {
     /// Queues frame bytes already written by `write` into the small buffer
     /// (the encoder appends in place); falls back to [`push`](Self::push)
     /// ordering rules by re-queuing when the target waits behind bulk or
-    /// the frame turned out bulk.
-    pub(crate) fn push_with(
+    /// the frame turned out bulk. When `write` fails nothing is queued and
+    /// its error is the outer one; the inner one is `push`'s.
+    pub(crate) fn push_with<E>(
         &mut self,
         target: Option<Target>,
-        write: impl FnOnce(&mut Vec<u8>) -> Result<(), FrameError>,
-    ) -> Result<(), FrameError> {
+        write: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
+    ) -> Result<Result<(), FrameError>, E> {
         let start = self.small.len();
         if let Err(err) = write(&mut self.small) {
             self.small.truncate(start);
@@ -114,9 +115,9 @@ impl Outbox {
             let frame = self.small.split_off(start);
             let kind = FrameKind::from_byte(frame[HEADER_LEN - 1])
                 .expect("the encoder wrote a valid kind byte");
-            return self.push(target, kind, &frame[HEADER_LEN..]);
+            return Ok(self.push(target, kind, &frame[HEADER_LEN..]));
         }
-        Ok(())
+        Ok(Ok(()))
     }
 
     fn queue_bulk(&mut self, target: Option<Target>, item: Item) {
@@ -372,11 +373,30 @@ mod tests {
         let big = vec![3u8; BULK_THRESHOLD + 1];
         outbox
             .push_with(Some(5), |out| write_frame(FrameKind::Message, &big, out))
+            .unwrap()
             .unwrap();
         let mut out = Vec::new();
         outbox.take(&mut out);
         assert!(out.len() < CHUNK + 64);
         assert!(!outbox.is_empty());
+    }
+
+    #[test]
+    fn push_with_a_failing_writer_queues_nothing() {
+        let mut outbox = Outbox::default();
+        let failed = outbox.push_with(Some(5), |out: &mut Vec<u8>| {
+            out.extend_from_slice(b"half a frame");
+            Err("cannot encode")
+        });
+        assert_eq!(failed, Err("cannot encode"));
+        assert!(outbox.is_empty());
+        outbox
+            .push_with(Some(5), |out| write_frame(FrameKind::Message, b"next", out))
+            .unwrap()
+            .unwrap();
+        let mut out = Vec::new();
+        outbox.take(&mut out);
+        assert_eq!(&out[HEADER_LEN..], b"next");
     }
 
     #[test]

@@ -212,6 +212,12 @@ impl Hook for NodeHook {
                 Ok(Answer::NoTask) => Err(TaskError::Unreachable(format!(
                     "{remote} had ended before it was watched: its outcome is no longer known"
                 ))),
+                // It ended, but its value is of a type that cannot be
+                // encoded (the peer said so instead of the value).
+                Ok(Answer::Failed(why)) => Err(TaskError::from_parts(
+                    pycos::TaskErrorKind::Error,
+                    format!("{remote} ended, but its outcome {why}"),
+                )),
                 Ok(other) => Err(TaskError::Unreachable(format!(
                     "unexpected answer {other:?}"
                 ))),

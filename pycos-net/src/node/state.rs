@@ -150,14 +150,13 @@ impl NodeState {
             if inner.state == LinkState::Offline {
                 return Err(PostError::Offline);
             }
-            let mut encoded = Ok(());
-            let pushed = inner.outbox.push_with(target, |out| {
-                encoded = encode_frame(kind, prefix, value, out);
-                // An encoding error leaves `out` as it was: nothing queued.
-                Ok(())
-            });
-            encoded.map_err(PostError::Encode)?;
-            pushed.map_err(|_| PostError::Offline)?;
+            // An encoding error leaves `out` as it was: nothing queued.
+            let pushed = inner
+                .outbox
+                .push_with(target, |out| encode_frame(kind, prefix, value, out));
+            pushed
+                .map_err(PostError::Encode)?
+                .map_err(|_| PostError::Offline)?;
             inner.state
         };
         match state {
