@@ -118,16 +118,11 @@ impl Scheduler {
                 server,
                 info,
             } => self.started(client, cpu, server, *info),
-            ToScheduler::Unstarted {
-                client,
-                cpu,
-                server,
-            } => {
+            ToScheduler::Unstarted { client, server, .. } => {
                 if let Some(served) = self.client(client)
                     && let Some(rec) = served.servers.get_mut(&server)
                 {
                     rec.pending = rec.pending.saturating_sub(1);
-                    let _ = cpu;
                 }
                 self.assign_waiting();
             }
@@ -189,11 +184,9 @@ impl Scheduler {
             let (node, location) = (self.node.clone(), *location);
             self.node.scheduler().spawn(peer_with(node, location));
         }
-        let zombie = served.spec.zombie_period;
         self.served = Some(served);
         let _ = reply.send(SchedulerReply::Scheduled);
         self.next_tick = Instant::now() + self.pulse_interval();
-        let _ = zombie;
         // Nodes already linked: initialise them now.
         for (location, name) in self.node.state().online_peers() {
             self.maybe_node(location, &name);
@@ -410,6 +403,11 @@ impl Scheduler {
         let Some(served) = self.served.as_mut() else {
             return;
         };
+        if served.servers.contains_key(&location) {
+            // Its process died (its node says why, if it still can).
+            self.server_gone(location, "it went offline", false);
+            return;
+        }
         if let Some(rec) = served.nodes.get(&location) {
             if served.closing.is_some() {
                 self.node_released(location);

@@ -163,7 +163,7 @@ fn server(cfg: ServerConfig, node: Node, task: TaskCtx) -> i32 {
         let msg = task.receive().await;
         let msg = match msg.downcast::<MonitorStatus>() {
             Ok(status) => {
-                let _ = sched.send(ToScheduler::JobEnded(status));
+                report_end(&sched, status);
                 continue;
             }
             Err(msg) => msg,
@@ -180,9 +180,21 @@ fn server(cfg: ServerConfig, node: Node, task: TaskCtx) -> i32 {
         .await
     {
         if let Ok(status) = msg.downcast::<MonitorStatus>() {
-            let _ = sched.send(ToScheduler::JobEnded(status));
+            report_end(&sched, status);
         }
     }
     report(ServerState::Closed);
     if restart { RESTART_STATUS } else { 0 }
+}
+
+/// Tells the scheduler a job ended (so its server is free again). A value
+/// that cannot cross the wire is replaced by a failure saying so: the end
+/// itself must arrive.
+fn report_end(sched: &Task, status: MonitorStatus) {
+    let task = status.task.clone();
+    if let Err(err) = sched.send(ToScheduler::JobEnded(status)) {
+        let why = format!("its value cannot cross the wire: {err}");
+        let result = Err(TaskError::from_parts(pycos::TaskErrorKind::Error, why));
+        let _ = sched.send(ToScheduler::JobEnded(MonitorStatus { task, result }));
+    }
 }
