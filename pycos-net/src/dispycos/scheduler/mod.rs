@@ -750,11 +750,10 @@ impl Scheduler {
             started: Instant::now(),
         });
         if terminate {
-            for server in served.servers.values() {
-                for job in &server.jobs {
-                    let _ = job.task.terminate();
-                }
-            }
+            // At once, without waiting for the jobs: each server throws a
+            // KeyboardInterrupt into its jobs, allows them 5 s, then ends
+            // them (pycos' close with terminate).
+            release_all(served);
         }
         self.maybe_release();
     }
@@ -768,21 +767,15 @@ impl Scheduler {
             return;
         };
         let running = served.running(await_io);
-        let Some(closing) = served.closing.as_mut() else {
-            return;
-        };
-        if !closing.releasing.is_empty() || running > 0 {
+        let releasing = served
+            .closing
+            .as_ref()
+            .is_some_and(|c| !c.releasing.is_empty());
+        if releasing || running > 0 {
             return;
         }
-        if closing.releasing.is_empty() && !served.nodes.is_empty() {
-            let terminate = closing.terminate;
-            for (loc, rec) in &served.nodes {
-                let _ = rec.task.send(ToNode::Release {
-                    auth: rec.auth.clone(),
-                    terminate,
-                });
-                closing.releasing.push(*loc);
-            }
+        if !served.nodes.is_empty() {
+            release_all(served);
             return;
         }
         self.maybe_closed();
@@ -855,6 +848,21 @@ impl Scheduler {
         for loc in zombies {
             self.peer_gone(loc);
         }
+    }
+}
+
+/// Asks every node to release the closing client (its servers close).
+fn release_all(served: &mut Served) {
+    let Some(closing) = served.closing.as_mut() else {
+        return;
+    };
+    for (loc, rec) in &served.nodes {
+        let release = ToNode::Release {
+            auth: rec.auth.clone(),
+            terminate: closing.terminate,
+        };
+        let _ = rec.task.send(release);
+        closing.releasing.push(*loc);
     }
 }
 
