@@ -5,8 +5,11 @@
 //!
 //! ```text
 //! cargo run -p pycos-examples --bin dispycos_client9_node -- [DIR] [N]
-//! cargo run -p pycos-examples --bin dispycos_client9_node -- --node 127.0.0.1:9706
+//! cargo run -p pycos-examples --bin dispycos_client9_node -- --node 127.0.0.1:9706 --secret S
 //! ```
+//!
+//! The second runs the servers on a `dispycosnode` started with the same
+//! secret (`cargo run -p pycos-net --bin dispycosnode -- -i 127.0.0.1 -s S`).
 //!
 //! The data files are the `*.rs` files of `DIR` (default: these examples'
 //! sources), the first `N` of them; each node discovered gets the next

@@ -9,8 +9,11 @@
 //!
 //! ```text
 //! cargo run -p pycos-examples --bin dispycos_kbd_int -- [--idle SECS]
-//! cargo run -p pycos-examples --bin dispycos_kbd_int -- --node 127.0.0.1:9706
+//! cargo run -p pycos-examples --bin dispycos_kbd_int -- --node 127.0.0.1:9706 --secret S
 //! ```
+//!
+//! The second runs the servers on a `dispycosnode` started with the same
+//! secret (`cargo run -p pycos-net --bin dispycosnode -- -i 127.0.0.1 -s S`).
 //!
 //! With no update for `--idle` seconds (default 60, as in pycos) the
 //! client stops by itself. Without `--node` the example starts its own

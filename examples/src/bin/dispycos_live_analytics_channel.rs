@@ -9,8 +9,11 @@
 //!
 //! ```text
 //! cargo run -p pycos-examples --bin dispycos_live_analytics_channel -- [--items N]
-//! cargo run -p pycos-examples --bin dispycos_live_analytics_channel -- --node 127.0.0.1:9706
+//! cargo run -p pycos-examples --bin dispycos_live_analytics_channel -- --node 127.0.0.1:9706 --secret S
 //! ```
+//!
+//! The second runs the servers on a `dispycosnode` started with the same
+//! secret (`cargo run -p pycos-net --bin dispycosnode -- -i 127.0.0.1 -s S`).
 //!
 //! `--items N` (default 1000) numbers are sent, 5 ms apart (pycos:
 //! 20 ms). Without `--node` the example starts its own node on loopback.

@@ -5,8 +5,11 @@
 //!
 //! ```text
 //! cargo run -p pycos-examples --bin dispycos_mas -- [--idle SECS]
-//! cargo run -p pycos-examples --bin dispycos_mas -- --node 127.0.0.1:9706
+//! cargo run -p pycos-examples --bin dispycos_mas -- --node 127.0.0.1:9706 --secret S
 //! ```
+//!
+//! The second runs the servers on a `dispycosnode` started with the same
+//! secret (`cargo run -p pycos-net --bin dispycosnode -- -i 127.0.0.1 -s S`).
 //!
 //! Type `quit` or `exit` (or end the input) to stop: the client closes,
 //! terminating the agents. With no update for `--idle` seconds (default
