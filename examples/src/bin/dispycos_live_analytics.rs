@@ -1,0 +1,163 @@
+//! Live analytics on a data stream (pycos' `dispycos_live_analytics.py`):
+//! one stream of random numbers goes to two jobs on two servers (multiple
+//! instructions, single data): `rtask_avg_proc` sends a task at the
+//! client a trend signal whenever the moving average of the last 10 is
+//! beyond ±0.4, and `rtask_save_proc` saves the stream to a file on its
+//! server.
+//!
+//! ```text
+//! cargo run -p pycos-examples --bin dispycos_live_analytics -- [--items N]
+//! cargo run -p pycos-examples --bin dispycos_live_analytics -- --node 127.0.0.1:9706 --secret S
+//! ```
+//!
+//! The second runs the servers on a `dispycosnode` started with the same
+//! secret (`cargo run -p pycos-net --bin dispycosnode -- -i 127.0.0.1 -s S`).
+//!
+//! `--items N` (default 1000) numbers are sent, 5 ms apart (pycos:
+//! 20 ms). Without `--node` the example starts its own node on loopback.
+//! Unlike the Python, the jobs give their counts (signals sent, items
+//! saved), which the client prints, and it waits for every signal before
+//! it ends. A link between nodes stays open, so there is no
+//! `stream_send` to turn on.
+
+use std::io::Write as _;
+use std::time::Duration;
+
+use pycos::prelude::*;
+use pycos_examples::cluster::{ClusterOptions, serve_if_node};
+use pycos_examples::dispycos_b::{DynError, MovingAverage, Tick, Trend};
+use pycos_net::Located as _;
+use pycos_net::dispycos::Client;
+
+/// A job: the moving average over `window_size` items of the stream it
+/// receives; each time it is beyond `threshold` either way, a [`Trend`]
+/// to `trend_task`. Gives how many it sent.
+#[task(remote)]
+fn rtask_avg_proc(
+    threshold: f64,
+    trend_task: Task,
+    window_size: u64,
+    task: TaskCtx,
+) -> Result<u64, String> {
+    let mut average = MovingAverage::new(window_size as usize);
+    let mut sent = 0;
+    loop {
+        let msg = task.receive().await;
+        let Some(&Tick { pos, num }) = msg.downcast_ref::<Tick>() else {
+            continue;
+        };
+        let Some(num) = num else { return Ok(sent) };
+        if let Some(trend) = average.push(pos, num, threshold) {
+            trend_task.send(trend).map_err(|err| err.to_string())?;
+            sent += 1;
+        }
+    }
+}
+
+/// A job: saves the stream it receives in the file `tickdata` in its
+/// server's directory (removed with the client). Gives how many items.
+#[task(remote)]
+fn rtask_save_proc(task: TaskCtx) -> Result<u64, String> {
+    let file = std::fs::File::create("tickdata").map_err(|err| format!("tickdata: {err}"))?;
+    let mut file = std::io::BufWriter::new(file);
+    let mut saved = 0;
+    loop {
+        let msg = task.receive().await;
+        let Some(&Tick { pos, num }) = msg.downcast_ref::<Tick>() else {
+            continue;
+        };
+        let Some(num) = num else { break };
+        writeln!(file, "{pos}: {num}").map_err(|err| format!("tickdata: {err}"))?;
+        saved += 1;
+    }
+    file.flush().map_err(|err| format!("tickdata: {err}"))?;
+    Ok(saved)
+}
+
+#[pycos::main]
+fn main() -> Result<(), DynError> {
+    if let Some(status) = serve_if_node() {
+        std::process::exit(status);
+    }
+    let options = ClusterOptions::parse()?;
+    let items = parse_items(options.rest())?;
+    let cluster = options.start()?;
+    let client = cluster.client().build()?;
+    let result = Pycos::instance().spawn(client_proc(client, items)).value();
+    drop(cluster);
+    result.map_err(|err| err.to_string())?;
+    Ok(())
+}
+
+fn parse_items(args: &[String]) -> Result<u64, String> {
+    match args {
+        [] => Ok(1000),
+        [flag, n] if flag == "--items" => n.parse().map_err(|e| format!("--items {n}: {e}")),
+        _ => Err(format!(
+            "unknown arguments {args:?} (try --items N, --servers N, --node IP:PORT)"
+        )),
+    }
+}
+
+/// How many trend signals the average job says it sent: the trend task
+/// ends when it has printed as many.
+struct SignalsSent(u64);
+
+/// Prints each trend signal; ends once it printed as many as
+/// [`SignalsSent`] says.
+#[task]
+fn trend_proc(task: TaskCtx) -> u64 {
+    let (mut printed, mut expected) = (0, None);
+    while expected != Some(printed) {
+        let msg = task.receive().await;
+        if let Some(trend) = msg.downcast_ref::<Trend>() {
+            println!("{trend}");
+            printed += 1;
+        } else if let Some(SignalsSent(n)) = msg.downcast_ref::<SignalsSent>() {
+            expected = Some(*n);
+        }
+    }
+    printed
+}
+
+/// Schedules the client, starts the two jobs (each a CPU job, so on two
+/// servers), and streams `items` random numbers to both.
+#[task]
+fn client_proc(client: Client, items: u64, task: TaskCtx) -> Result<(), DynError> {
+    client.schedule().await?;
+    let trend_task = Task::new(trend_proc());
+    let avg = client
+        .run(rtask_avg_proc(0.4, trend_task.untyped(), 10))
+        .await?;
+    let save = client.run(rtask_save_proc()).await?;
+    let at = |job: &Task<u64>| job.location().map(|l| l.to_string()).unwrap_or_default();
+    println!("average at {}, save at {}", at(&avg), at(&save));
+    for pos in 0..items {
+        let tick = Tick {
+            pos,
+            num: Some(fastrand::f64() * 2.0 - 1.0),
+        };
+        avg.send(tick)?;
+        save.send(tick)?;
+        task.sleep(0.005).await;
+    }
+    let end = Tick {
+        pos: items,
+        num: None,
+    };
+    avg.send(end)?;
+    save.send(end)?;
+    let signals = avg.finish().await?;
+    let saved = save.finish().await?;
+    trend_task.send(SignalsSent(signals))?;
+    let printed = trend_task
+        .finish()
+        .timeout(10.0)
+        .await
+        .ok_or("the trend signals did not all arrive in 10 s")??;
+    println!("{signals} trend signals sent, {printed} printed; {saved} items saved");
+    client
+        .close(false, false, Some(Duration::from_secs(30)))
+        .await?;
+    Ok(())
+}
