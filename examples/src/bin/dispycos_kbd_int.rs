@@ -144,13 +144,12 @@ fn client_proc(client: Client, idle: f64, task: TaskCtx) -> Result<(), DynError>
             break;
         }
     }
-    // pycos' `close(terminate=True)` closes the servers, which interrupt
-    // their jobs; this scheduler's close terminates the jobs at once
-    // instead, so the nodes are closed first (with `terminate`, which
-    // interrupts), and the client closed once the final results are in.
-    for node in client.nodes().await? {
-        client.close_node(node, true).await?;
-    }
+    // pycos' `close(terminate=True)`: each server throws a
+    // KeyboardInterrupt into its jobs, which send their final result
+    // before they end; those results wait in this task's mailbox.
+    client
+        .close(false, true, Some(Duration::from_secs(30)))
+        .await?;
     let mut finals = 0;
     while finals < jobs {
         let Some(msg) = task.receive().timeout(10.0).await else {
@@ -164,9 +163,6 @@ fn client_proc(client: Client, idle: f64, task: TaskCtx) -> Result<(), DynError>
             jobs += 1; // started as the nodes closed
         }
     }
-    client
-        .close(false, true, Some(Duration::from_secs(30)))
-        .await?;
     Ok(())
 }
 
