@@ -2,7 +2,7 @@
 //! (pycos' `dispycos_kbd_int.py`): a `compute_proc` job on every server
 //! searches for a best random value forever, sending the client a better
 //! one now and then; when the user types `quit` (or `exit`, or ends the
-//! input) the client closes its nodes with `terminate`, the servers throw a
+//! input) the client closes with `terminate`, the servers throw a
 //! [`KeyboardInterrupt`] into the jobs, and each catches it, improves its
 //! value a little more within its 5 s of grace, and sends it as its final
 //! result.
