@@ -8,6 +8,7 @@
 pub mod chat_chan;
 pub mod cluster;
 pub mod console;
+pub mod dispycos_a;
 pub mod net;
 pub mod pico;
 pub mod remote_channel;

