@@ -99,3 +99,21 @@ fn client1_places_every_job_at_a_server() {
     assert_eq!(used.len(), 2, "only {used:?} ran jobs");
     run.finish();
 }
+
+/// Every job's result comes back, in the order submitted: its own
+/// number, the server it ran at and a time stamp.
+#[test]
+fn client2_collects_every_jobs_result() {
+    let mut run = Run::start(
+        "dispycos_client2",
+        env!("CARGO_BIN_EXE_dispycos_client2"),
+        &["6"],
+    );
+    for i in 0..6 {
+        let rest = run.after(&format!("    result for {i} from "));
+        let (at, time) = split2(&rest, ": ");
+        run.assert_server(at);
+        assert!(time.ends_with(" UTC") && time.len() == 23, "{time:?}");
+    }
+    run.finish();
+}
