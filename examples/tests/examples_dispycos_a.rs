@@ -117,3 +117,48 @@ fn client2_collects_every_jobs_result() {
     }
     run.finish();
 }
+
+/// Each job gets its object, at a server, and delivers it back with its
+/// number replaced by the number's square root.
+#[test]
+fn client3_jobs_deliver_each_objects_square_root() {
+    let mut run = Run::start(
+        "dispycos_client3",
+        env!("CARGO_BIN_EXE_dispycos_client3"),
+        &["4"],
+    );
+    let mut requests = Vec::new();
+    for i in 0..4 {
+        let n: f64 = run
+            .after(&format!("  request {i}: "))
+            .parse()
+            .expect("a number");
+        requests.push(n);
+    }
+    let mut answered = Vec::new();
+    for k in 0..4 {
+        let rest = run.after(&format!("    result for job {k}: "));
+        let (i, root) = split2(&rest, ": ");
+        let (i, root): (usize, f64) = (i.parse().expect("a job"), root.parse().expect("a root"));
+        assert!(
+            (root - requests[i].sqrt()).abs() < 1e-12,
+            "job {i}: {root} is not the square root of {}",
+            requests[i]
+        );
+        answered.push(i);
+    }
+    answered.sort_unstable();
+    assert_eq!(answered, [0, 1, 2, 3], "every job answers once");
+    // The servers' own lines: each job received its number.
+    let mut received = Vec::new();
+    for _ in 0..4 {
+        let rest = run.after("process at ");
+        let (at, n) = split2(&rest, " received: ");
+        run.assert_server(at);
+        received.push(n.parse::<f64>().expect("a number"));
+    }
+    received.sort_by(f64::total_cmp);
+    requests.sort_by(f64::total_cmp);
+    assert_eq!(received, requests);
+    run.finish();
+}
