@@ -162,3 +162,37 @@ fn client3_jobs_deliver_each_objects_square_root() {
     assert_eq!(received, requests);
     run.finish();
 }
+
+/// A job at each server as it comes up, the next one at the server that
+/// just finished: every job's value is the number it was started with,
+/// reported from the same server.
+#[test]
+fn client7_places_jobs_from_status_messages() {
+    let mut run = Run::start(
+        "dispycos_client7",
+        env!("CARGO_BIN_EXE_dispycos_client7"),
+        &["5"],
+    );
+    let mut started = Vec::new();
+    let mut finished = Vec::new();
+    while finished.len() < 5 {
+        let line = run
+            .proc
+            .expect_by("about a job", RUN_LIMIT, |l| l.contains("rtask_proc"));
+        assert!(!line.contains("**"), "{line}");
+        if let Some(rest) = line.strip_prefix("  rtask_proc started at ") {
+            let (at, n) = split2(rest, " with ");
+            run.assert_server(at);
+            started.push(format!("{at} {n}"));
+        } else if let Some(rest) = line.strip_prefix("      rtask_proc at ") {
+            let (at, n) = split2(rest, " finished with ");
+            let job = format!("{at} {n}");
+            assert!(started.contains(&job), "{job:?} finished, never started");
+            finished.push(job);
+        }
+    }
+    started.sort();
+    finished.sort();
+    assert_eq!(started, finished);
+    run.finish();
+}
