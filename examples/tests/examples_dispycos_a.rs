@@ -196,3 +196,29 @@ fn client7_places_jobs_from_status_messages() {
     assert_eq!(started, finished);
     run.finish();
 }
+
+/// Each job sums the 5 numbers it is sent while it computes (each 0.1
+/// to 0.2 s), and the client prints each sum.
+#[test]
+fn client8_jobs_sum_the_requests_sent_while_they_compute() {
+    let mut run = Run::start(
+        "dispycos_client8",
+        env!("CARGO_BIN_EXE_dispycos_client8"),
+        &["3"],
+    );
+    for i in 0..3 {
+        let at = run.after(&format!("  job {i} processed by "));
+        run.assert_server(&at);
+    }
+    for _ in 0..3 {
+        let line = run.line("    ");
+        let (at, sum) = split2(line.trim_start(), " computed result: ");
+        run.assert_server(at);
+        let sum: f64 = sum.parse().expect("a sum");
+        assert!(
+            (0.5..=1.0).contains(&sum),
+            "{sum} is not 5 numbers in 0.1..0.2"
+        );
+    }
+    run.finish();
+}
