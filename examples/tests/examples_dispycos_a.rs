@@ -222,3 +222,38 @@ fn client8_jobs_sum_the_requests_sent_while_they_compute() {
     }
     run.finish();
 }
+
+/// Each job's program (shipped as a dependency) answers every one of the
+/// 10 lines it is fed, in order, and the client hears them all before
+/// the job is done.
+#[test]
+fn client5_jobs_relay_every_line_of_their_program() {
+    let mut run = Run::start(
+        "dispycos_client5",
+        env!("CARGO_BIN_EXE_dispycos_client5"),
+        &["3"],
+    );
+    for job in 1..=3 {
+        let at = run.after(&format!("  job {job} processed by "));
+        run.assert_server(&at);
+    }
+    for job in 1..=3 {
+        let output = format!("      job {job} output: ");
+        for line in 1..=10 {
+            let text = run.after(&output);
+            let expected = format!("Line {line} - current time is ");
+            assert!(text.starts_with(&expected), "job {job}: {text:?}");
+            assert!(text.ends_with(" UTC"), "job {job}: {text:?}");
+        }
+        run.line(&format!("  job {job} done"));
+    }
+    // Each "done" comes after that job's last line.
+    let seen = run.proc.seen();
+    for job in 1..=3 {
+        let at = |text: &str| seen.iter().position(|l| l.starts_with(text));
+        let last = at(&format!("      job {job} output: Line 10 "));
+        let done = at(&format!("  job {job} done"));
+        assert!(last < done, "job {job} was done before its last line");
+    }
+    run.finish();
+}
