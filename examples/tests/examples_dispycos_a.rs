@@ -257,3 +257,56 @@ fn client5_jobs_relay_every_line_of_their_program() {
     }
     run.finish();
 }
+
+/// Each input file goes to a job's server and comes back as a result
+/// file in the output directory: one `N: LENGTH` line for each line of
+/// the input (the examples' own sources, sorted).
+#[test]
+fn client4_jobs_send_back_each_files_line_lengths() {
+    let output = TempDir::new("dispycos_client4");
+    let output = &output.0;
+    let out = output.to_str().expect("a UTF-8 path");
+    let mut run = Run::start(
+        "dispycos_client4",
+        env!("CARGO_BIN_EXE_dispycos_client4"),
+        &["3", "--output", out],
+    );
+    let sources = concat!(env!("CARGO_MANIFEST_DIR"), "/src/bin");
+    for (job, input) in [
+        "dispycos_client1.rs",
+        "dispycos_client2.rs",
+        "dispycos_client3.rs",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let target = output.join(format!("result-{input}"));
+        run.line(&format!("    job {job} output is in {}", target.display()));
+        let text = std::fs::read_to_string(format!("{sources}/{input}")).expect("the input");
+        let expected: String = (1..)
+            .zip(text.lines())
+            .map(|(n, line)| format!("{n}: {}\n", line.len()))
+            .collect();
+        let got = std::fs::read_to_string(&target).expect("the result file");
+        assert_eq!(got, expected, "{}", target.display());
+    }
+    run.finish();
+}
+
+/// A directory of the test's own, removed when the test ends, pass or
+/// fail.
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let path = std::env::temp_dir().join(format!("{name}-test-{}", std::process::id()));
+        std::fs::create_dir_all(&path).expect("a test directory");
+        TempDir(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
