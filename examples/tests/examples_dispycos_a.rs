@@ -310,3 +310,37 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// The tutorial's program: jobs at the servers as they come up and as
+/// their jobs end, until 10 (or a few more) are done; every job ends
+/// with the number it was started with, at the server it was started at.
+#[test]
+fn tutorial_runs_its_jobs_from_status_messages() {
+    let mut run = Run::start(
+        "dispycos_tutorial",
+        env!("CARGO_BIN_EXE_dispycos_tutorial"),
+        &[],
+    );
+    let (mut started, mut finished) = (Vec::new(), Vec::new());
+    // The program's own end: 10 or more done, and every one submitted.
+    while finished.len() < 10 || finished.len() != started.len() {
+        let line = run.proc.expect_by("about a job", RUN_LIMIT, |l| {
+            l.contains(" processing ") || l.starts_with("Remote task ") || l.contains("failed")
+        });
+        if let Some(rest) = line.strip_prefix("Remote task ") {
+            let (at, n) = split2(rest, " finished with ");
+            finished.push(format!("{at} {n}"));
+        } else if let Some((at, n)) = line.split_once(" processing ") {
+            run.assert_server(at);
+            started.push(format!("{at} {n}"));
+        } else {
+            panic!("{line}");
+        }
+    }
+    run.proc.expect_success(RUN_LIMIT);
+    started.sort();
+    finished.sort();
+    assert_eq!(started, finished);
+    let stderr = run.proc.stderr();
+    assert!(!stderr.contains("warning"), "{stderr}");
+}
