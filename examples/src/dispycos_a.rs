@@ -1,13 +1,17 @@
 //! What the ports of pycos' `dispycos_client1` … `dispycos_client8` and
 //! the tutorial's dispycos program share: their one positional argument
 //! (how many jobs), the random durations that stand in for computing, and
-//! the time of day their jobs report (pycos' `time.asctime()`).
+//! the time of day their jobs report (pycos' `time.asctime()`), and
+//! where a task runs, for their printouts (pycos' `task.location`).
 //!
 //! The Python programs sleep for random 5 to 20 seconds to simulate work;
 //! the ports sleep for a hundredth of that ([`SECONDS`]), so an example
 //! runs in a second or two and shows the same interleaving.
 
 use std::time::{SystemTime, UNIX_EPOCH};
+
+use pycos::Task;
+use pycos_net::Located;
 
 /// The error type of the examples' `main` and tasks.
 pub type DynError = Box<dyn std::error::Error + Send + Sync>;
@@ -52,6 +56,13 @@ pub fn count_arg(args: &[String], default: usize) -> Result<usize, String> {
             "unexpected argument {extra:?} (give one job count, and --node IP:PORT, --servers N, --secret S)"
         )),
     }
+}
+
+/// Where `task` runs, as `IP:PORT` (`?` when it is nowhere: not on a
+/// node).
+pub fn where_is<R>(task: &Task<R>) -> String {
+    task.location()
+        .map_or_else(|| "?".to_owned(), |at| at.to_string())
 }
 
 /// The time now, in UTC, as `YYYY-MM-DD HH:MM:SS UTC` (pycos' jobs

@@ -9,15 +9,14 @@
 //! cargo run -p pycos-examples --bin dispycos_client1 -- [JOBS] --node IP:PORT  # a running dispycosnode
 //! ```
 //!
-//! `JOBS` defaults to 10. Unlike pycos, no web dashboard is started: the
-//! Python's `pycos.httpd` has no port here.
+//! `JOBS` defaults to 10. Unlike the Python, no web page shows the
+//! jobs' progress: pycos' `httpd` has no port yet.
 
 use std::time::Duration;
 
 use pycos::prelude::*;
 use pycos_examples::cluster::{ClusterOptions, serve_if_node};
-use pycos_examples::dispycos_a::{DynError, count_arg, uniform};
-use pycos_net::Located;
+use pycos_examples::dispycos_a::{DynError, count_arg, uniform, where_is};
 use pycos_net::dispycos::Client;
 
 /// The job, run at a server: computing is simulated by sleeping `n`
@@ -43,12 +42,6 @@ fn client_proc(client: Client, njobs: usize) -> Result<(), DynError> {
         .close(false, false, Some(Duration::from_secs(60)))
         .await?;
     Ok(())
-}
-
-/// Where a job runs, for the printout.
-fn where_is<R>(job: &Task<R>) -> String {
-    job.location()
-        .map_or_else(|| "an unknown server".to_owned(), |at| at.to_string())
 }
 
 #[pycos::main]

@@ -18,8 +18,7 @@ use std::time::Duration;
 
 use pycos::prelude::*;
 use pycos_examples::cluster::{ClusterOptions, serve_if_node};
-use pycos_examples::dispycos_a::{DynError, count_arg, uniform};
-use pycos_net::Located;
+use pycos_examples::dispycos_a::{DynError, count_arg, uniform, where_is};
 use pycos_net::dispycos::Client;
 use serde::{Deserialize, Serialize};
 
@@ -41,10 +40,9 @@ impl fmt::Display for C {
 /// with its square root and delivers the object to `result_task`.
 #[task(remote)]
 fn compute(mut obj: C, result_task: Task, task: TaskCtx) -> Result<(), String> {
-    let here = task.handle().location();
     println!(
         "process at {} received: {}",
-        here.map_or_else(|| "?".to_owned(), |at| at.to_string()),
+        where_is(&task.handle()),
         obj.n
     );
     task.sleep(obj.n).await;

@@ -22,8 +22,7 @@ use std::time::Duration;
 
 use pycos::prelude::*;
 use pycos_examples::cluster::{ClusterOptions, serve_if_node};
-use pycos_examples::dispycos_a::{DynError, count_arg, uniform};
-use pycos_net::Located;
+use pycos_examples::dispycos_a::{DynError, count_arg, uniform, where_is};
 use pycos_net::dispycos::Client;
 
 /// The program each job runs, sent to the nodes with the client.
@@ -125,10 +124,7 @@ fn create_job(client: Client, i: usize, program: String) {
         .await
     {
         Ok(rtask) => {
-            let at = rtask
-                .location()
-                .map_or_else(|| "?".to_owned(), |at| at.to_string());
-            println!("  job {i} processed by {at}");
+            println!("  job {i} processed by {}", where_is(&rtask));
             Task::new(send_input(rtask.untyped()));
             let _ = client_reader.finish().await;
             println!("  job {i} done");

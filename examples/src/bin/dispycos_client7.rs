@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use pycos::prelude::*;
 use pycos_examples::cluster::{ClusterOptions, serve_if_node};
-use pycos_examples::dispycos_a::{DynError, count_arg, uniform};
+use pycos_examples::dispycos_a::{DynError, count_arg, uniform, where_is};
 use pycos_net::dispycos::{Client, DispycosStatus, Status};
 use pycos_net::{Located, Location};
 
@@ -31,7 +31,7 @@ async fn start_job_at(client: &Client, server: Location) -> bool {
     let n = uniform(5.0, 10.0);
     match client.run_at(server, rtask_proc(n)).await {
         Ok(job) => {
-            println!("  rtask_proc started at {} with {n}", located(&job));
+            println!("  rtask_proc started at {} with {n}", where_is(&job));
             true
         }
         Err(err) => {
@@ -39,12 +39,6 @@ async fn start_job_at(client: &Client, server: Location) -> bool {
             false
         }
     }
-}
-
-/// Where a task runs, for the printout.
-fn located<R>(task: &Task<R>) -> String {
-    task.location()
-        .map_or_else(|| "?".to_owned(), |at| at.to_string())
 }
 
 /// Runs locally, as the client's status task: starts the jobs as the
@@ -74,16 +68,16 @@ fn client_proc(client: Client, mut njobs: usize, task: TaskCtx) -> Result<(), Dy
                 Ok(value) => match value.downcast_ref::<f64>() {
                     Some(n) => println!(
                         "      rtask_proc at {} finished with {n}",
-                        located(&ended.task)
+                        where_is(&ended.task)
                     ),
                     None => println!(
                         "      ** rtask_proc at {} gave {value:?}",
-                        located(&ended.task)
+                        where_is(&ended.task)
                     ),
                 },
                 Err(err) => println!(
                     "      ** rtask_proc at {} failed: {err}",
-                    located(&ended.task)
+                    where_is(&ended.task)
                 ),
             }
             npending -= 1;

@@ -19,8 +19,7 @@ use std::time::Duration;
 
 use pycos::prelude::*;
 use pycos_examples::cluster::{ClusterOptions, serve_if_node};
-use pycos_examples::dispycos_a::{DynError, count_arg, uniform};
-use pycos_net::Located;
+use pycos_examples::dispycos_a::{DynError, count_arg, uniform, where_is};
 use pycos_net::dispycos::Client;
 use serde::{Deserialize, Serialize};
 
@@ -83,10 +82,7 @@ fn send_requests(rtask: Task, task: TaskCtx) -> Result<(), DynError> {
     let result = msg
         .downcast_ref::<f64>()
         .ok_or_else(|| format!("not a result: {msg:?}"))?;
-    let at = rtask
-        .location()
-        .map_or_else(|| "?".to_owned(), |at| at.to_string());
-    println!("    {at} computed result: {result:.4}");
+    println!("    {} computed result: {result:.4}", where_is(&rtask));
     Ok(())
 }
 
@@ -99,10 +95,7 @@ fn client_proc(client: Client, njobs: usize) -> Result<(), DynError> {
     for i in 0..njobs {
         match client.run(compute_task()).await {
             Ok(job) => {
-                let at = job
-                    .location()
-                    .map_or_else(|| "?".to_owned(), |at| at.to_string());
-                println!("  job {i} processed by {at}");
+                println!("  job {i} processed by {}", where_is(&job));
                 senders.push(Task::new(send_requests(job.untyped())));
             }
             Err(err) => println!("  ** job {i} failed: {err}"),

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use pycos::prelude::*;
 use pycos_examples::cluster::{ClusterOptions, serve_if_node};
-use pycos_examples::dispycos_a::{DynError, count_arg, uniform};
+use pycos_examples::dispycos_a::{DynError, count_arg, uniform, where_is};
 use pycos_net::dispycos::{Client, DispycosStatus, Status};
 use pycos_net::{Located, Location};
 
@@ -98,12 +98,6 @@ fn client_proc(computation: Client, njobs: usize, task: TaskCtx) -> Result<(), D
         .close(false, false, Some(Duration::from_secs(60)))
         .await?;
     Ok(())
-}
-
-/// Where a task runs, for the printout.
-fn where_is<R>(task: &Task<R>) -> String {
-    task.location()
-        .map_or_else(|| "?".to_owned(), |at| at.to_string())
 }
 
 #[pycos::main]
