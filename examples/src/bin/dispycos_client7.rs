@@ -41,6 +41,20 @@ async fn start_job_at(client: &Client, server: Location) -> bool {
     }
 }
 
+/// Prints how a job ended: its value, or how it failed.
+fn print_end(ended: &MonitorStatus) {
+    let at = where_is(&ended.task);
+    match ended
+        .result
+        .as_ref()
+        .map(|value| value.downcast_ref::<f64>())
+    {
+        Ok(Some(n)) => println!("      rtask_proc at {at} finished with {n}"),
+        Ok(None) => println!("      ** rtask_proc at {at} gave no number"),
+        Err(err) => println!("      ** rtask_proc at {at} failed: {err}"),
+    }
+}
+
 /// Runs locally, as the client's status task: starts the jobs as the
 /// status messages say servers are free.
 #[task]
@@ -62,24 +76,8 @@ fn client_proc(client: Client, mut njobs: usize, task: TaskCtx) -> Result<(), Dy
                 njobs -= 1;
             }
         } else if let Some(ended) = msg.downcast_ref::<MonitorStatus>() {
-            // A job ended: its value, or how it failed.
+            print_end(ended);
             let at = ended.task.location();
-            match &ended.result {
-                Ok(value) => match value.downcast_ref::<f64>() {
-                    Some(n) => println!(
-                        "      rtask_proc at {} finished with {n}",
-                        where_is(&ended.task)
-                    ),
-                    None => println!(
-                        "      ** rtask_proc at {} gave {value:?}",
-                        where_is(&ended.task)
-                    ),
-                },
-                Err(err) => println!(
-                    "      ** rtask_proc at {} failed: {err}",
-                    where_is(&ended.task)
-                ),
-            }
             npending -= 1;
             if let Some(server) = at
                 && npending > 0
