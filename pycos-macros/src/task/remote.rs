@@ -109,6 +109,10 @@ pub(crate) fn expand(task: &TaskFn, remote: &Remote, krate: &Path) -> TokenStrea
         .map(|i| format_ident!("__pycos_arg{}", i))
         .collect();
     let registration = (!remote.manual).then(|| registration(ident, krate));
+    // `()` always qualifies; bounding it as well as a `()` result would
+    // give rustc two candidates for the same `Deserialize` and no answer.
+    let args_bound = (!arg_types.is_empty())
+        .then(|| quote!(for<'__pycos> (#(#arg_types,)*): #krate::__private::RemoteArgs,));
     quote! {
         #[doc = #doc]
         #[allow(non_camel_case_types, dead_code)]
@@ -122,7 +126,7 @@ pub(crate) fn expand(task: &TaskFn, remote: &Remote, krate: &Path) -> TokenStrea
             #[automatically_derived]
             impl #krate::rps::RemoteFn for #ident
             where
-                for<'__pycos> (#(#arg_types,)*): #krate::__private::RemoteArgs,
+                #args_bound
                 for<'__pycos> #output: #krate::__private::RemoteOutput,
             {
                 type Args = (#(#arg_types,)*);

@@ -195,3 +195,24 @@ pub const fn signature_hash(text: &str) -> u64 {
     }
     hash
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::prelude::*;
+
+    /// No arguments and a fallible unit result: both the argument tuple
+    /// and the result are `()` (once two ambiguous bounds).
+    #[task(remote, manual, crate = "crate")]
+    fn nothing_to_do(_task: TaskCtx) -> Result<(), String> {
+        Ok(())
+    }
+
+    #[test]
+    fn a_remote_function_may_take_nothing_and_give_nothing() {
+        use crate::rps::RemoteFn as _;
+        assert_eq!(nothing_to_do::SIGNATURE_TEXT, "() -> Result<(), String>");
+        let sched = Pycos::new();
+        assert!(sched.spawn(nothing_to_do()).value().is_ok());
+        sched.finish().unwrap();
+    }
+}
