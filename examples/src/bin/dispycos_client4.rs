@@ -48,10 +48,6 @@ struct C {
 /// The job, run at a server: waits for its [`C`], writes the result
 /// file for the input file already sent here, sends it to the client's
 /// node and answers with the object. Gives the input's line count.
-///
-/// Giving a value keeps the function off a macro limitation: a
-/// `#[task(remote)]` function without arguments cannot give
-/// `Result<(), E>`.
 #[task(remote)]
 fn rtask_proc(task: TaskCtx) -> Result<usize, String> {
     let msg = task.receive().await;

@@ -31,9 +31,7 @@ struct EndOfRequests;
 /// The job, run at a server: sums the numbers it receives, spending that
 /// many seconds on each, and sends the sum to the task it received first.
 ///
-/// The Python job gives no value; this one gives the sum as well, since
-/// a `#[task(remote)]` function without arguments cannot give
-/// `Result<(), E>` (the macro's bounds on `()` are ambiguous to rustc).
+/// The Python job gives no value; this one gives the sum as well.
 #[task(remote)]
 fn compute_task(task: TaskCtx) -> Result<f64, String> {
     // The first message is the task to reply to (`send_requests`).
