@@ -51,12 +51,11 @@ impl LocalNode {
     /// Starts a node with `servers` servers on 127.0.0.1, at a free port
     /// and the ones after it.
     pub(crate) fn start(servers: usize) -> Result<LocalNode, DynError> {
-        let port = free_port()?;
+        let count = u16::try_from(servers + 1).map_err(|_| "too many servers")?;
+        let port = free_ports(count)?;
         let dest =
             std::env::temp_dir().join(format!("pycos-dispycos-bench-{}", std::process::id()));
-        let last = port
-            .checked_add(servers as u16)
-            .ok_or("no room for the servers' ports")?;
+        let last = port + (count - 1);
         let args = [
             "-c".to_owned(),
             servers.to_string(),
@@ -131,10 +130,22 @@ impl Drop for LocalNode {
     }
 }
 
-fn free_port() -> std::io::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port())
+/// The first of `count` consecutive ports free on 127.0.0.1, below the
+/// kernel's ephemeral range (32768 and up by default), so that no
+/// outgoing connection takes one of them before the node's servers bind
+/// it.
+fn free_ports(count: u16) -> Result<u16, DynError> {
+    let start = 20_000 + (std::process::id() % 1000) as u16 * 10;
+    (0..100u16)
+        .map(|i| 20_000 + (start - 20_000 + i * 50) % 12_000)
+        .find(|&first| {
+            // All held at once: each must be free beside the others.
+            let held: Vec<_> = (first..first + count)
+                .map_while(|port| std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).ok())
+                .collect();
+            held.len() == usize::from(count)
+        })
+        .ok_or_else(|| format!("no {count} consecutive free ports on 127.0.0.1").into())
 }
 
 /// `VmHWM` of `pid`, in KiB.

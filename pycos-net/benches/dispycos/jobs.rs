@@ -41,6 +41,8 @@ pub(crate) struct Figures {
     pub(crate) conc_io_per_s: Option<f64>,
     pub(crate) p50_us: Option<f64>,
     pub(crate) p99_us: Option<f64>,
+    /// The `run` part (assigned a server and created there) of the trip.
+    pub(crate) submit_p50_us: Option<f64>,
     pub(crate) sleep_per_s: Option<f64>,
     pub(crate) startup_ms: Option<f64>,
     pub(crate) node_rss_mib: Option<f64>,
@@ -127,9 +129,10 @@ async fn measure(client: &Client, plan: &Plan) -> Result<Figures, DynError> {
             Some(rounds_median(rounds, || all_at_once(client, plan.jobs, false)).await?);
     }
     if plan.latency {
-        let (p50, p99) = latency(client, plan.trips * rounds).await?;
-        figures.p50_us = Some(p50);
-        figures.p99_us = Some(p99);
+        let trips = latency(client, plan.trips * rounds).await?;
+        figures.p50_us = Some(trips.p50_us);
+        figures.p99_us = Some(trips.p99_us);
+        figures.submit_p50_us = Some(trips.submit_p50_us);
     }
     if plan.io {
         figures.sleep_per_s = Some(rounds_median(rounds, || sleeping(client, plan.jobs)).await?);
@@ -208,19 +211,38 @@ fn one_job(client: Client, n: u64, cpu: bool) -> Result<u64, String> {
     job.finish().await.map_err(|e| e.to_string())
 }
 
-/// `trips` single-job round trips, one after the other; gives the p50
-/// and p99 in µs.
-async fn latency(client: &Client, trips: usize) -> Result<(f64, f64), DynError> {
+/// The round trips' percentiles, in µs.
+#[derive(Debug)]
+struct Trips {
+    p50_us: f64,
+    p99_us: f64,
+    submit_p50_us: f64,
+}
+
+/// `trips` single-job round trips, one after the other (the anchor's
+/// `lat_rtask`), timing the whole trip and its `run` part.
+async fn latency(client: &Client, trips: usize) -> Result<Trips, DynError> {
     let mut times = Vec::with_capacity(trips);
+    let mut submits = Vec::with_capacity(trips);
     for n in 0..trips as u64 {
         let start = Instant::now();
-        let value = client.run(trivial(n)).await?.finish().await?;
+        let job = client.run(trivial(n)).await?;
+        submits.push(start.elapsed().as_secs_f64() * 1e6);
+        let value = job.finish().await?;
         times.push(start.elapsed().as_secs_f64() * 1e6);
         check(n, value)?;
     }
-    times.sort_by(f64::total_cmp);
-    let at = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize];
-    Ok((at(0.50), at(0.99)))
+    Ok(Trips {
+        p50_us: percentile(&mut times, 0.50),
+        p99_us: percentile(&mut times, 0.99),
+        submit_p50_us: percentile(&mut submits, 0.50),
+    })
+}
+
+/// The `p` quantile of `values` (nearest rank, as the anchor takes it).
+fn percentile(values: &mut [f64], p: f64) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[((values.len() - 1) as f64 * p).round() as usize]
 }
 
 /// `jobs` 10 ms sleeping I/O jobs, all submitted at once (the anchor's

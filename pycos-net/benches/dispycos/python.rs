@@ -25,6 +25,7 @@ pub(crate) struct Figures {
     pub(crate) conc_io_per_s: Option<f64>,
     pub(crate) p50_us: Option<f64>,
     pub(crate) p99_us: Option<f64>,
+    pub(crate) submit_p50_us: Option<f64>,
     pub(crate) sleep_per_s: Option<f64>,
     /// The median over every run of its launch to first result.
     pub(crate) startup_ms: Option<f64>,
@@ -81,6 +82,8 @@ pub(crate) fn run(config: &Config) -> Option<Figures> {
                 let ms_to_us = |ms: f64| ms * 1e3;
                 figures.p50_us = number_after(&out.result, "\"lat_ms\"", "\"p50\"").map(ms_to_us);
                 figures.p99_us = number_after(&out.result, "\"lat_ms\"", "\"p99\"").map(ms_to_us);
+                figures.submit_p50_us =
+                    number_after(&out.result, "\"submit_ms\"", "\"p50\"").map(ms_to_us);
             }
         }
         startups.extend(number_after(&out.result, "\"rel_t_first_result\"", ""));
@@ -88,6 +91,7 @@ pub(crate) fn run(config: &Config) -> Option<Figures> {
     }
     figures.startup_ms = (!startups.is_empty()).then(|| median(startups) * 1e3);
     figures.node_rss_mib = rss.into_iter().reduce(f64::max).map(|kib| kib / 1024.0);
+    println!("python dispycos ({n} jobs a run): {figures:?}");
     Some(figures)
 }
 
