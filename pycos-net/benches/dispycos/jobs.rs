@@ -84,6 +84,8 @@ pub(crate) fn run(node: &LocalNode, config: &Config) -> Result<Figures, DynError
         .map_err(|err| format!("the client part: {err}").into())
 }
 
+/// The client's whole part: schedule, wait for the servers, measure,
+/// read the node's memory, close.
 #[task]
 fn workloads(
     node: pycos_net::Location,
@@ -113,7 +115,7 @@ fn workloads(
 async fn measure(client: &Client, plan: &Plan) -> Result<Figures, DynError> {
     let mut figures = Figures {
         jobs: plan.jobs,
-        trips: plan.trips,
+        trips: plan.trips * plan.rounds,
         ..Figures::default()
     };
     // One warm-up job, as the anchor runs its `stamp` job first.
@@ -129,7 +131,8 @@ async fn measure(client: &Client, plan: &Plan) -> Result<Figures, DynError> {
             Some(rounds_median(rounds, || all_at_once(client, plan.jobs, false)).await?);
     }
     if plan.latency {
-        let trips = latency(client, plan.trips * rounds).await?;
+        // Percentiles want many trips in one sample more than rounds.
+        let trips = latency(client, figures.trips).await?;
         figures.p50_us = Some(trips.p50_us);
         figures.p99_us = Some(trips.p99_us);
         figures.submit_p50_us = Some(trips.submit_p50_us);
@@ -200,6 +203,7 @@ async fn all_at_once(client: &Client, jobs: usize, cpu: bool) -> Result<f64, Dyn
     Ok(jobs as f64 / started.elapsed().as_secs_f64())
 }
 
+/// One job of [`all_at_once`], from submission to result.
 #[task]
 fn one_job(client: Client, n: u64, cpu: bool) -> Result<u64, String> {
     let job = if cpu {
@@ -258,6 +262,7 @@ async fn sleeping(client: &Client, jobs: usize) -> Result<f64, DynError> {
     Ok(jobs as f64 / started.elapsed().as_secs_f64())
 }
 
+/// One job of [`sleeping`], from submission to result.
 #[task]
 fn one_sleep(client: Client, n: u64) -> Result<u64, String> {
     let job = client.io_run(sleep10(n)).await.map_err(|e| e.to_string())?;

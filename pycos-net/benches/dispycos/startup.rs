@@ -107,6 +107,8 @@ fn first_result(node: &str) -> Result<f64, DynError> {
     Ok(value)
 }
 
+/// The fresh client's part: schedule, one job, close; gives the ms since
+/// launch at the job's result.
 #[task]
 fn schedule_and_run(node: Location, launched: u128) -> Result<f64, String> {
     let client = Client::builder()
