@@ -70,6 +70,7 @@ pub use allocate::NodeAllocate;
 pub use client::{Client, ClientBuilder, DispycosError, MAX_PULSE_INTERVAL, MIN_PULSE_INTERVAL};
 pub use node::{DaemonCommand, DaemonConfig, NodeDaemon, node_main};
 pub use proto::Where;
+pub use scheduler::scheduler_main;
 pub use server::{
     KeyboardInterrupt, SERVER_ENV, close_node, close_server, is_keyboard_interrupt, serve_if_server,
 };

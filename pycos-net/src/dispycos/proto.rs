@@ -68,6 +68,9 @@ pub(crate) struct ClientSpec {
     pub(crate) abandon_zombie: bool,
     /// Files the servers need, sent to each node's directory.
     pub(crate) dependencies: Vec<String>,
+    /// The executable and dependencies were sent to the scheduler: their
+    /// paths are under its node's `dest_path`.
+    pub(crate) uploaded: bool,
 }
 
 /// Where to run a job: any server of a node, or one server.

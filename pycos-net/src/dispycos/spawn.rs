@@ -27,7 +27,8 @@ use rustix::process::{Pid, Signal};
 
 /// Starts `cmd` as a child that the kernel kills (SIGKILL) when the thread
 /// calling this exits, which is when the process does for a thread that
-/// lives as long as it (see the [module caveats](self)).
+/// lives as long as it: spawn from a thread that lives as long as the
+/// process (a scheduler's thread does).
 ///
 /// If the caller dies between the fork and the child setting the signal,
 /// that signal never comes; so the child checks, once it is set, that its

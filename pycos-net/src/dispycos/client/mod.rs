@@ -137,7 +137,10 @@ impl Client {
         if lock(&self.inner.scheduler).is_some() {
             return Ok(());
         }
-        let spec = self.spec(node)?;
+        let mut spec = self.spec(node)?;
+        if let Some(at) = crate::Located::location(&sched) {
+            upload(node, at, &mut spec).await?;
+        }
         let reply = ask(&sched, limit, |reply| ToScheduler::Schedule {
             client: Box::new(spec),
             reply,
@@ -188,6 +191,7 @@ impl Client {
             pulse_interval: self.inner.pulse_interval,
             zombie_period: self.inner.zombie_period,
             abandon_zombie: options.abandon_zombie_nodes,
+            uploaded: false,
             dependencies: options
                 .dependencies
                 .iter()
@@ -551,6 +555,29 @@ impl Client {
             other => Err(refusal(other)),
         }
     }
+}
+
+/// Sends the executable and the dependencies to a scheduler in another
+/// process, which passes them on to its nodes; the spec then names them
+/// under that scheduler's `dest_path`.
+async fn upload(node: &Node, at: Location, spec: &mut ClientSpec) -> Result<(), DispycosError> {
+    let dir = format!("dispycos/clients/{:016x}", spec.id);
+    let limit = msg_timeout().max(Duration::from_secs(30));
+    let mut sent = Vec::new();
+    for path in std::iter::once(&spec.exe_path).chain(&spec.dependencies) {
+        node.send_file(at, path, Some(&dir), true, limit)
+            .await
+            .map_err(|err| DispycosError::Refused(format!("cannot send {path} to the scheduler: {err}")))?;
+        let name = std::path::Path::new(path)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        sent.push(format!("{dir}/{name}"));
+    }
+    spec.exe_path = sent.remove(0);
+    spec.dependencies = sent;
+    spec.uploaded = true;
+    Ok(())
 }
 
 fn msg_timeout() -> Duration {

@@ -10,7 +10,10 @@
 //! [`Client::schedule`]: super::Client::schedule
 
 mod init;
+mod main;
 mod state;
+
+pub use main::scheduler_main;
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -44,11 +47,27 @@ enum Internal {
 /// Starts the scheduler on this process's node, registered as
 /// `dispycos_scheduler`. Gives its task.
 pub(crate) fn start(node: &Node) -> Task {
-    node.scheduler().spawn(scheduler()).untyped()
+    start_with(node, Overrides::default())
 }
 
+/// What the standalone scheduler imposes on every client it serves.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Overrides {
+    /// Seconds of silence after which a client or node is a zombie.
+    pub(crate) zombie_period: Option<f64>,
+}
+
+/// [`start`] with the standalone scheduler's overrides.
+pub(crate) fn start_with(node: &Node, overrides: Overrides) -> Task {
+    node.scheduler().spawn(scheduler(overrides)).untyped()
+}
+
+/// Asks the scheduler to print its state (the `status` command).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PrintStatus;
+
 #[task]
-fn scheduler(task: TaskCtx) {
+fn scheduler(overrides: Overrides, task: TaskCtx) {
     task.set_daemon(true);
     if let Err(err) = task.register(SCHEDULER_TASK) {
         tracing::error!(%err, "a dispycos scheduler runs in this process already");
@@ -65,6 +84,7 @@ fn scheduler(task: TaskCtx) {
         queue: VecDeque::new(),
         served: None,
         next_tick: Instant::now(),
+        overrides,
     };
     loop {
         let wait = sched.next_tick.saturating_duration_since(Instant::now());
@@ -82,6 +102,7 @@ struct Scheduler {
     queue: VecDeque<(Box<ClientSpec>, Task)>,
     served: Option<Served>,
     next_tick: Instant,
+    overrides: Overrides,
 }
 
 impl Scheduler {
@@ -94,6 +115,10 @@ impl Scheduler {
             Ok(msg) => return self.internal(msg),
             Err(msg) => msg,
         };
+        let msg = match msg.downcast::<PrintStatus>() {
+            Ok(PrintStatus) => return self.print_status(),
+            Err(msg) => msg,
+        };
         match msg.downcast::<PeerStatus>() {
             Ok(status) => self.peer(status),
             Err(other) => tracing::debug!(kind = other.type_name(), "scheduler ignores a message"),
@@ -102,7 +127,10 @@ impl Scheduler {
 
     fn request(&mut self, msg: ToScheduler) {
         match msg {
-            ToScheduler::Schedule { client, reply } => {
+            ToScheduler::Schedule { mut client, reply } => {
+                if let Some(zombie) = self.overrides.zombie_period {
+                    client.zombie_period = zombie;
+                }
                 self.queue.push_back((client, reply));
                 self.serve_next();
             }
@@ -802,6 +830,30 @@ impl Scheduler {
         tracing::info!(client = served.spec.id, "dispycos client closed");
         self.served = None;
         self.serve_next();
+    }
+
+    /// Prints the client served, those waiting, and the cluster (pycos'
+    /// `print_status`).
+    fn print_status(&self) {
+        match &self.served {
+            None => println!("  Client: none"),
+            Some(served) => {
+                println!("  Client: {:016x}", served.spec.id);
+                println!("  Pending CPU jobs: {}", served.waiting.len());
+                for (loc, node) in &served.nodes {
+                    println!("  Node {loc} ({}): {:?}", node.info.name, node.status);
+                    for server in served.servers_of(*loc) {
+                        if let Some(rec) = served.servers.get(&server) {
+                            println!(
+                                "    Server {server}: {:?}, {} CPU and {} I/O jobs",
+                                rec.status, rec.cpu_jobs, rec.io_jobs
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        println!("  Pending clients: {}", self.queue.len());
     }
 
     /// Every pulse interval: pulse the client, find zombies.
