@@ -272,14 +272,14 @@ fn client4_jobs_send_back_each_files_line_lengths() {
         &["3", "--output", out],
     );
     let sources = concat!(env!("CARGO_MANIFEST_DIR"), "/src/bin");
-    for (job, input) in [
-        "dispycos_client1.rs",
-        "dispycos_client2.rs",
-        "dispycos_client3.rs",
-    ]
-    .into_iter()
-    .enumerate()
-    {
+    // The example's inputs: the first 3 of its sorted glob.
+    let mut inputs: Vec<String> = std::fs::read_dir(sources)
+        .expect("the sources")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.starts_with("dispycos_client") && name.ends_with(".rs"))
+        .collect();
+    inputs.sort();
+    for (job, input) in inputs.iter().take(3).enumerate() {
         let target = output.join(format!("result-{input}"));
         run.line(&format!("    job {job} output is in {}", target.display()));
         let text = std::fs::read_to_string(format!("{sources}/{input}")).expect("the input");

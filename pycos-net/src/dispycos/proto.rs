@@ -3,7 +3,7 @@
 //! node daemon, the servers are other processes), so each is a registered
 //! message type; a reply goes to the `reply` task a request carries.
 
-use pycos::{MonitorStatus, Task};
+use pycos::Task;
 use serde::{Deserialize, Serialize};
 
 use super::allocate::NodeAllocate;
@@ -186,8 +186,9 @@ pub(crate) enum ToScheduler {
     Node(NodeReport),
     /// From a server process.
     Server(ServerReport),
-    /// From a server process: one of its jobs ended.
-    JobEnded(MonitorStatus),
+    /// From a server process: one of its jobs ended (its server is free;
+    /// the value goes to the client, which has the job's handle).
+    JobEnded { task: Task },
 }
 
 /// What a node daemon tells the scheduler serving its client.
@@ -257,8 +258,8 @@ pub(crate) enum ToAgent {
         disk: u64,
         reply: Task,
     },
-    /// A job's end (forwarded when the scheduler is remote).
-    Monitor(MonitorStatus),
+    /// These jobs' server died: they are abandoned, for this reason.
+    Abandoned { tasks: Vec<Task>, why: String },
 }
 
 /// Requests to a node daemon's task.

@@ -16,7 +16,7 @@ pub use error::DispycosError;
 use super::proto::{
     ClientSpec, Control, Query, SCHEDULER_TASK, SchedulerReply, Setup, ToAgent, ToScheduler, Where,
 };
-use super::status::{NodeInfo, TaskInfo};
+use super::status::{DispycosStatus, NodeInfo, Status, StatusInfo, TaskInfo};
 use super::{NodeAllocate, scheduler};
 use crate::rps::Call;
 use crate::util::lock;
@@ -138,7 +138,9 @@ impl Client {
             return Ok(());
         }
         let mut spec = self.spec(node)?;
-        if let Some(at) = crate::Located::location(&sched) {
+        if let Some(at) = crate::Located::location(&sched)
+            && at != node.location()
+        {
             upload(node, at, &mut spec).await?;
         }
         let reply = ask(&sched, limit, |reply| ToScheduler::Schedule {
@@ -297,6 +299,17 @@ impl Client {
                     encoded_args,
                     start_time: now(),
                 };
+                // The status task hears of the start, then of the end, from
+                // here: in that order, whichever process the scheduler is in.
+                let status = lock(&self.inner.options).status.clone();
+                if let Some(status) = status {
+                    let started = DispycosStatus {
+                        status: Status::TaskStarted,
+                        info: StatusInfo::Task(info.clone()),
+                    };
+                    let _ = status.send(started);
+                    Task::new(report_end(task.clone(), status));
+                }
                 let _ = sched.send(ToScheduler::Started {
                     client,
                     cpu,
@@ -567,7 +580,9 @@ async fn upload(node: &Node, at: Location, spec: &mut ClientSpec) -> Result<(), 
     for path in std::iter::once(&spec.exe_path).chain(&spec.dependencies) {
         node.send_file(at, path, Some(&dir), true, limit)
             .await
-            .map_err(|err| DispycosError::Refused(format!("cannot send {path} to the scheduler: {err}")))?;
+            .map_err(|err| {
+                DispycosError::Refused(format!("cannot send {path} to the scheduler: {err}"))
+            })?;
         let name = std::path::Path::new(path)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -651,7 +666,23 @@ fn agent(allocator: Option<Arc<Allocator>>, task: TaskCtx) {
                     .map_or(-1, |allocate| allocate(&node, memory, disk));
                 let _ = reply.send(cpus);
             }
-            Ok(ToAgent::Monitor(_)) | Err(_) => {}
+            Ok(ToAgent::Abandoned { tasks, why }) => {
+                for task in &tasks {
+                    let error =
+                        TaskError::from_parts(pycos::TaskErrorKind::Unreachable, why.clone());
+                    pycos::remote::ended(task, Err(error));
+                }
+            }
+            Err(_) => {}
         }
     }
+}
+
+/// Sends the status task a job's `MonitorStatus` when it ends (pycos'
+/// status task hears of every job's end).
+#[task]
+fn report_end(job: Task, status: Task, task: TaskCtx) {
+    task.set_daemon(true);
+    let result = job.finish().await;
+    let _ = status.send(MonitorStatus { task: job, result });
 }

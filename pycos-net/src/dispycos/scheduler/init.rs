@@ -96,12 +96,22 @@ async fn run(
     let transfer = limit.max(Duration::from_secs(30));
     // What a client of another process sent is under this node's dest_path.
     let local = |path: &str| {
-        if spec.uploaded { node.dest_path().join(path) } else { std::path::PathBuf::from(path) }
+        if spec.uploaded {
+            node.dest_path().join(path)
+        } else {
+            std::path::PathBuf::from(path)
+        }
     };
     if !have_exe {
-        node.send_file(location, local(&spec.exe_path), Some(&upload), true, transfer)
-            .await
-            .map_err(|err| format!("cannot send the executable to {name}: {err}"))?;
+        node.send_file(
+            location,
+            local(&spec.exe_path),
+            Some(&upload),
+            true,
+            transfer,
+        )
+        .await
+        .map_err(|err| format!("cannot send the executable to {name}: {err}"))?;
     }
     for file in &spec.dependencies {
         node.send_file(location, local(file), None, true, transfer)

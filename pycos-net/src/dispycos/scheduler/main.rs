@@ -48,7 +48,8 @@ pub fn scheduler_main(args: impl IntoIterator<Item = String>) -> Result<(), Stri
     for host in &options.nodes {
         let location = resolve(host, options.node_port)?;
         let node = node.clone();
-        node.scheduler().spawn(super::peer_with(node.clone(), location));
+        node.scheduler()
+            .spawn(super::peer_with(node.clone(), location));
     }
     println!("dispycos scheduler at {}", node.location());
     if options.daemon || !in_foreground() {
@@ -75,8 +76,16 @@ pub fn scheduler_main(args: impl IntoIterator<Item = String>) -> Result<(), Stri
 }
 
 fn start_node(options: &SchedulerOptions, dest: &std::path::Path) -> Result<Node, String> {
-    let host = options.hosts.first().copied().unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-    let name = if options.name.is_empty() { "dispycos_scheduler" } else { &options.name };
+    let host = options
+        .hosts
+        .first()
+        .copied()
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    let name = if options.name.is_empty() {
+        "dispycos_scheduler"
+    } else {
+        &options.name
+    };
     let mut builder = Node::builder()
         .name(name)
         .host(host)

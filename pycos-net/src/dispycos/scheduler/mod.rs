@@ -183,7 +183,7 @@ impl Scheduler {
             }
             ToScheduler::Node(report) => self.node_report(report),
             ToScheduler::Server(report) => self.server_report(report),
-            ToScheduler::JobEnded(status) => self.job_ended(status),
+            ToScheduler::JobEnded { task } => self.job_ended(task),
         }
     }
 
@@ -400,21 +400,12 @@ impl Scheduler {
             return;
         };
         let clean = rec.status == Status::ServerClosed;
-        for job in &rec.jobs {
-            let error = TaskError::from_parts(
-                pycos::TaskErrorKind::Unreachable,
-                format!("abandoned: server {server} ended ({why})"),
-            );
-            if let Some(status) = &served.spec.status {
-                let _ = status.send(MonitorStatus {
-                    task: job.task.clone(),
-                    result: Err(error),
-                });
-            }
-        }
         if !rec.jobs.is_empty() {
-            // Their handles learn it now, not after the link gives up.
-            self.node.close_peer(server);
+            // The client's handles learn it now, with the reason, not
+            // after their links give up.
+            let tasks = rec.jobs.iter().map(|job| job.task.clone()).collect();
+            let why = format!("abandoned: server {server} ended ({why})");
+            let _ = served.spec.agent.send(ToAgent::Abandoned { tasks, why });
         }
         let status = if clean {
             Status::ServerDisconnected
@@ -522,9 +513,17 @@ impl Scheduler {
                 let _ = waiting.reply.send(SchedulerReply::Refused(why));
                 continue;
             }
+            let anywhere = waiting.at.is_none();
             match served.free_cpu_server(waiting.at) {
                 Some(server) => assign(served, server, waiting.reply),
-                None => still.push_back(waiting),
+                None => {
+                    still.push_back(waiting);
+                    if anywhere {
+                        // No server is free at all: the rest wait too
+                        // (without this, each job's end scanned them all).
+                        still.extend(served.waiting.drain(..));
+                    }
+                }
             }
         }
         served.waiting = still;
@@ -549,30 +548,25 @@ impl Scheduler {
             task: info.task.clone(),
             cpu,
         });
-        let ended = served
-            .askew
-            .iter()
-            .position(|status| status.task == info.task);
-        send_status(served, Status::TaskStarted, StatusInfo::Task(info));
-        if let Some(at) = ended {
-            let status = served.askew.swap_remove(at);
-            self.job_ended(status);
+        if let Some(at) = served.askew.iter().position(|task| *task == info.task) {
+            let task = served.askew.swap_remove(at);
+            self.job_ended(task);
         }
     }
 
-    fn job_ended(&mut self, status: MonitorStatus) {
+    fn job_ended(&mut self, task: Task) {
         let Some(served) = self.served.as_mut() else {
             return;
         };
-        let Some(server) = status.task.location() else {
+        let Some(server) = task.location() else {
             return;
         };
         let Some(rec) = served.servers.get_mut(&server) else {
             return;
         };
-        let Some(at) = rec.jobs.iter().position(|job| job.task == status.task) else {
+        let Some(at) = rec.jobs.iter().position(|job| job.task == task) else {
             // Its start is still on the way from the client.
-            served.askew.push(status);
+            served.askew.push(task);
             return;
         };
         let job = rec.jobs.swap_remove(at);
@@ -580,9 +574,6 @@ impl Scheduler {
             rec.cpu_jobs = rec.cpu_jobs.saturating_sub(1);
         } else {
             rec.io_jobs = rec.io_jobs.saturating_sub(1);
-        }
-        if let Some(task) = &served.spec.status {
-            let _ = task.send(status);
         }
         self.assign_waiting();
         self.maybe_release();

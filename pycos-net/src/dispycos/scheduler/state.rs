@@ -80,7 +80,7 @@ pub(super) struct Served {
     pub(super) closing: Option<Closing>,
     /// Ends reported before the client reported the start (pycos'
     /// "askew" results): applied when the start arrives.
-    pub(super) askew: Vec<pycos::MonitorStatus>,
+    pub(super) askew: Vec<Task>,
 }
 
 /// A close in progress.

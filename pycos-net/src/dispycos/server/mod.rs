@@ -74,16 +74,24 @@ fn run(path: &Path) -> Result<i32, String> {
     let text = std::fs::read_to_string(path).map_err(|err| format!("{}: {err}", path.display()))?;
     let cfg = ServerConfig::from_text(&text)?;
     std::env::set_current_dir(&cfg.dir).map_err(|err| format!("{}: {err}", cfg.dir.display()))?;
-    let node = Node::builder()
-        .name(cfg.name.clone())
-        .host(cfg.host)
-        .tcp_port(cfg.port)
-        .discover(false)
-        .secret(&cfg.secret)
-        .msg_timeout(Duration::from_secs_f64(cfg.msg_timeout.max(1.0)))
-        .dest_path(&cfg.dir)
-        .start()
-        .map_err(|err| err.to_string())?;
+    let builder = |port| {
+        Node::builder()
+            .name(cfg.name.clone())
+            .host(cfg.host)
+            .tcp_port(port)
+            .discover(false)
+            .secret(&cfg.secret)
+            .msg_timeout(Duration::from_secs_f64(cfg.msg_timeout.max(1.0)))
+            .dest_path(&cfg.dir)
+    };
+    // The node's port for this server may be taken (by another program, or
+    // a connection's ephemeral port): any port will do, as the server
+    // reports where it listens.
+    let node = match builder(cfg.port).start() {
+        Err(crate::NodeError::Bind(..)) if cfg.port != 0 => builder(0).start(),
+        started => started,
+    }
+    .map_err(|err| err.to_string())?;
     super::proto::register();
     jobs::install();
     let status = node
@@ -187,14 +195,8 @@ fn server(cfg: ServerConfig, node: Node, task: TaskCtx) -> i32 {
     if restart { RESTART_STATUS } else { 0 }
 }
 
-/// Tells the scheduler a job ended (so its server is free again). A value
-/// that cannot cross the wire is replaced by a failure saying so: the end
-/// itself must arrive.
+/// Tells the scheduler a job ended, so its server is free again (the
+/// value itself goes to the client, which watches the job).
 fn report_end(sched: &Task, status: MonitorStatus) {
-    let task = status.task.clone();
-    if let Err(err) = sched.send(ToScheduler::JobEnded(status)) {
-        let why = format!("its value cannot cross the wire: {err}");
-        let result = Err(TaskError::from_parts(pycos::TaskErrorKind::Error, why));
-        let _ = sched.send(ToScheduler::JobEnded(MonitorStatus { task, result }));
-    }
+    let _ = sched.send(ToScheduler::JobEnded { task: status.task });
 }
