@@ -28,21 +28,94 @@ use pycos_net::{Location, Node};
 /// The environment variable that makes an example run as a node.
 const NODE_ROLE: &str = "PYCOS_EXAMPLE_NODE_ARGS";
 
-/// Runs this process as a node daemon when an example started it so;
-/// gives the exit status. `None`: run the example.
+/// The environment variable that makes an example run as a standalone
+/// scheduler (`dispycos`).
+const SCHEDULER_ROLE: &str = "PYCOS_EXAMPLE_SCHEDULER_ARGS";
+
+/// Runs this process as a node daemon (or a standalone scheduler) when an
+/// example started it so; gives the exit status. `None`: run the example.
 pub fn serve_if_node() -> Option<i32> {
-    let args = std::env::var(NODE_ROLE).ok()?;
-    let args = args
+    let (role, main): (_, fn(std::vec::IntoIter<String>) -> Result<(), String>) =
+        if std::env::var_os(NODE_ROLE).is_some() {
+            (NODE_ROLE, |args| pycos_net::dispycos::node_main(args))
+        } else if std::env::var_os(SCHEDULER_ROLE).is_some() {
+            (SCHEDULER_ROLE, |args| {
+                pycos_net::dispycos::scheduler_main(args)
+            })
+        } else {
+            return None;
+        };
+    let args: Vec<String> = std::env::var(role)
+        .unwrap_or_default()
         .split('\u{1f}')
         .filter(|a| !a.is_empty())
-        .map(str::to_owned);
-    Some(match pycos_net::dispycos::node_main(args) {
+        .map(str::to_owned)
+        .collect();
+    Some(match main(args.into_iter()) {
         Ok(()) => 0,
         Err(why) => {
-            eprintln!("error: dispycosnode: {why}");
+            eprintln!("error: {why}");
             1
         }
     })
+}
+
+/// A standalone scheduler (`dispycos`) started by the example on
+/// 127.0.0.1, killed by its pid when dropped.
+#[derive(Debug)]
+pub struct LocalScheduler {
+    child: Child,
+    location: Location,
+}
+
+impl LocalScheduler {
+    /// Starts a scheduler on a free port of 127.0.0.1, with `secret`,
+    /// peering the node at `node`.
+    ///
+    /// # Errors
+    ///
+    /// When the process cannot be started.
+    pub fn start(
+        secret: &str,
+        node: Location,
+        dest: &std::path::Path,
+    ) -> std::io::Result<LocalScheduler> {
+        let port = free_port()?;
+        let args = [
+            "-i".to_owned(),
+            "127.0.0.1".to_owned(),
+            "--scheduler_port".to_owned(),
+            port.to_string(),
+            "--node".to_owned(),
+            node.ip().to_string(),
+            "--node_port".to_owned(),
+            node.port().to_string(),
+            "--dest_path".to_owned(),
+            dest.display().to_string(),
+            "--daemon".to_owned(),
+            "-s".to_owned(),
+            secret.to_owned(),
+        ];
+        let mut command = Command::new(std::env::current_exe()?);
+        command
+            .env(SCHEDULER_ROLE, args.join("\u{1f}"))
+            .stdin(Stdio::null());
+        let child = pycos_net::dispycos::spawn_tied(&mut command)?;
+        let location = Location::new(std::net::Ipv4Addr::LOCALHOST.into(), port);
+        Ok(LocalScheduler { child, location })
+    }
+
+    /// Where the scheduler listens.
+    pub fn location(&self) -> Location {
+        self.location
+    }
+}
+
+impl Drop for LocalScheduler {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// A node process started by the example.
@@ -211,7 +284,12 @@ impl ClusterOptions {
         } else {
             None
         };
-        Ok(Cluster { nodes, own, dest })
+        Ok(Cluster {
+            nodes,
+            own,
+            dest,
+            secret,
+        })
     }
 }
 
@@ -222,6 +300,7 @@ pub struct Cluster {
     nodes: Vec<Location>,
     own: Option<LocalNode>,
     dest: PathBuf,
+    secret: String,
 }
 
 impl Cluster {
@@ -230,6 +309,16 @@ impl Cluster {
         self.nodes
             .iter()
             .fold(Client::builder(), |builder, node| builder.peer(*node))
+    }
+
+    /// Starts a standalone scheduler (`dispycos`) for the cluster's
+    /// first node, with the cluster's secret.
+    ///
+    /// # Errors
+    ///
+    /// When the process cannot be started.
+    pub fn start_scheduler(&self) -> std::io::Result<LocalScheduler> {
+        LocalScheduler::start(&self.secret, self.nodes[0], &self.dest.join("scheduler"))
     }
 
     /// The node the example started itself, if it did.

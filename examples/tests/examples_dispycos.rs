@@ -54,3 +54,40 @@ fn a_bad_option_is_one_line_naming_it() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("--jobs many"), "{stderr}");
 }
+
+/// A client of a standalone scheduler in another process (`dispycos`,
+/// started by the example): the scheduler asks the client's own
+/// `allocate` (all CPUs but one), and the jobs run and reply.
+#[test]
+fn a_remote_scheduler_runs_the_jobs_on_the_cpus_the_client_allocates() {
+    let bin = env!("CARGO_BIN_EXE_dispycos_remote_scheduler");
+    let mut client = Proc::spawn("dispycos_remote_scheduler", bin, &[]);
+    client.send("0.2");
+    client.send("0.1");
+    let allocated = client.expect_by(
+        "asking the client's allocate",
+        Duration::from_secs(30),
+        |l| l.starts_with("Allocate 127.0.0.1"),
+    );
+    assert!(allocated.ends_with("): 2"), "{allocated}");
+    let mut servers = std::collections::BTreeSet::new();
+    for i in 1..=2 {
+        let reply = client.expect_by(&format!("with reply {i}"), Duration::from_secs(30), |l| {
+            l.starts_with(&format!("      Received reply for {i} from "))
+        });
+        servers.insert(
+            reply
+                .split(" from ")
+                .nth(1)
+                .and_then(|r| r.split(": ").next())
+                .map(str::to_owned),
+        );
+    }
+    assert_eq!(
+        servers.len(),
+        1,
+        "2 CPUs minus 1 is one server: {servers:?}"
+    );
+    client.send("quit");
+    client.expect_success(Duration::from_secs(30));
+}
