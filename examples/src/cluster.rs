@@ -35,23 +35,22 @@ const SCHEDULER_ROLE: &str = "PYCOS_EXAMPLE_SCHEDULER_ARGS";
 /// Runs this process as a node daemon (or a standalone scheduler) when an
 /// example started it so; gives the exit status. `None`: run the example.
 pub fn serve_if_node() -> Option<i32> {
-    let (role, main): (_, fn(std::vec::IntoIter<String>) -> Result<(), String>) =
-        if std::env::var_os(NODE_ROLE).is_some() {
-            (NODE_ROLE, |args| pycos_net::dispycos::node_main(args))
-        } else if std::env::var_os(SCHEDULER_ROLE).is_some() {
-            (SCHEDULER_ROLE, |args| {
-                pycos_net::dispycos::scheduler_main(args)
-            })
-        } else {
-            return None;
-        };
-    let args: Vec<String> = std::env::var(role)
-        .unwrap_or_default()
-        .split('\u{1f}')
-        .filter(|a| !a.is_empty())
-        .map(str::to_owned)
-        .collect();
-    Some(match main(args.into_iter()) {
+    let args = |role: &str| -> Vec<String> {
+        std::env::var(role)
+            .unwrap_or_default()
+            .split('\u{1f}')
+            .filter(|a| !a.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let result = if std::env::var_os(NODE_ROLE).is_some() {
+        pycos_net::dispycos::node_main(args(NODE_ROLE))
+    } else if std::env::var_os(SCHEDULER_ROLE).is_some() {
+        pycos_net::dispycos::scheduler_main(args(SCHEDULER_ROLE))
+    } else {
+        return None;
+    };
+    Some(match result {
         Ok(()) => 0,
         Err(why) => {
             eprintln!("error: {why}");
