@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use procs::{Guard, NodeProc};
 use pycos::prelude::*;
 use pycos_net::Node;
-use pycos_net::dispycos::{Client, DispycosError, DispycosStatus, Status};
+use pycos_net::dispycos::{Client, DispycosError, DispycosStatus, NodeAllocate, Status, Where};
 use serde::{Deserialize, Serialize};
 
 const SECRET: &str = "fault-test-secret";
@@ -96,7 +96,15 @@ fn main() -> ExitCode {
         _ => {}
     }
     start_node_here(SECRET);
-    let tests: [Scenario; 6] = [
+    let tests: [Scenario; 8] = [
+        (
+            "servers and nodes are suspended and resumed, and the queries answer",
+            suspend_resume,
+        ),
+        (
+            "clients are served one at a time, in order",
+            one_client_at_a_time,
+        ),
         (
             "a killed server's job is abandoned and the server restarts",
             killed_server,
@@ -565,4 +573,174 @@ fn wrong_secret(task: TaskCtx) -> Outcome {
         format!("the right client's job gave {value:?}")
     })?;
     close(&client).await
+}
+
+#[task]
+fn suspend_resume(task: TaskCtx) -> Outcome {
+    let node = NodeProc::start("suspend", 2, SECRET);
+    let client = ready_client(&task, &node, 2, false).await?;
+    let ip = node.location.ip();
+    let nodes = client.nodes().await.map_err(|e| e.to_string())?;
+    check(nodes == [ip], || format!("nodes() gives {nodes:?}"))?;
+    let servers = client.servers().await.map_err(|e| e.to_string())?;
+    check(servers.len() == 2, || {
+        format!("servers() gives {servers:?}")
+    })?;
+    let (first, second) = (servers[0], servers[1]);
+    client
+        .suspend_server(first)
+        .await
+        .map_err(|e| e.to_string())?;
+    wait_for(&task, "ServerSuspended", 10.0, |s| {
+        s.status == Status::ServerSuspended
+    })
+    .await?;
+    // With the first suspended, a CPU job goes to the second, and the
+    // next waits until a server is free.
+    let long = client
+        .run(sleeper(30.0, 1))
+        .await
+        .map_err(|e| e.to_string())?;
+    check(pycos_net::Located::location(&long) == Some(second), || {
+        format!(
+            "a job ran at {:?} while {first} was suspended",
+            pycos_net::Located::location(&long)
+        )
+    })?;
+    let at_second = client
+        .tasks(Some(Where::Server(second)))
+        .await
+        .map_err(|e| e.to_string())?;
+    check(at_second == [long.untyped()], || {
+        format!("tasks(second) gives {at_second:?}")
+    })?;
+    let at_first = client
+        .tasks(Some(Where::Server(first)))
+        .await
+        .map_err(|e| e.to_string())?;
+    check(at_first.is_empty(), || {
+        format!("tasks(first) gives {at_first:?}")
+    })?;
+    let waiting = Task::new(run_one(client.clone(), 2));
+    client
+        .resume_server(first)
+        .await
+        .map_err(|e| e.to_string())?;
+    wait_for(&task, "ServerResumed", 10.0, |s| {
+        s.status == Status::ServerResumed
+    })
+    .await?;
+    let value = waiting
+        .finish()
+        .timeout(20.0)
+        .await
+        .ok_or("the waiting job never ran")?;
+    check(value.as_ref().ok() == Some(&Some(first)), || {
+        format!("the waiting job gave {value:?}")
+    })?;
+    client.suspend_node(ip).await.map_err(|e| e.to_string())?;
+    wait_for(&task, "NodeSuspended", 10.0, |s| {
+        s.status == Status::NodeSuspended
+    })
+    .await?;
+    match client.io_run(sleeper(0.0, 3)).await {
+        Err(DispycosError::Refused(_)) => {}
+        other => {
+            return Err(format!(
+                "an I/O job on a suspended node gave {:?}",
+                other.map(|t| t.untyped())
+            ));
+        }
+    }
+    client.resume_node(ip).await.map_err(|e| e.to_string())?;
+    wait_for(&task, "NodeResumed", 10.0, |s| {
+        s.status == Status::NodeResumed
+    })
+    .await?;
+    let value = client
+        .io_run(sleeper(0.0, 4))
+        .await
+        .map_err(|e| e.to_string())?
+        .finish()
+        .await;
+    check(value.as_ref().ok() == Some(&4), || {
+        format!("an I/O job after the resume gave {value:?}")
+    })?;
+    client
+        .node_allocate(NodeAllocate::new("10.*").cpus(1))
+        .await
+        .map_err(|e| e.to_string())?;
+    client
+        .abandon_zombie(None, true)
+        .await
+        .map_err(|e| e.to_string())?;
+    let unknown = client
+        .suspend_server("127.0.0.1:1".parse().map_err(|_| "a location")?)
+        .await;
+    check(unknown.is_err(), || {
+        "suspending an unknown server succeeded".to_owned()
+    })?;
+    long.terminate().map_err(|e| e.to_string())?;
+    close(&client).await
+}
+
+/// Runs one CPU job; gives the server it ran at.
+#[task]
+fn run_one(client: Client, n: u64) -> Result<Option<pycos_net::Location>, String> {
+    let job = client
+        .run(sleeper(0.0, n))
+        .await
+        .map_err(|e| e.to_string())?;
+    let at = pycos_net::Located::location(&job);
+    job.finish().await.map_err(|e| e.to_string())?;
+    Ok(at)
+}
+
+#[task]
+fn one_client_at_a_time(task: TaskCtx) -> Outcome {
+    let node = NodeProc::start("fifo", 1, SECRET);
+    let first = ready_client(&task, &node, 1, false).await?;
+    let second = Client::builder()
+        .peer(node.location)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let waiting = Task::new(schedule(second.clone()));
+    // The second is not served while the first is (given time to be).
+    let early = waiting.finish().timeout(1.0).await;
+    check(early.is_none(), || {
+        format!("the second client was scheduled at once: {early:?}")
+    })?;
+    let value = first
+        .run(sleeper(0.0, 1))
+        .await
+        .map_err(|e| e.to_string())?
+        .finish()
+        .await;
+    check(value.as_ref().ok() == Some(&1), || {
+        format!("the first client's job gave {value:?}")
+    })?;
+    close(&first).await?;
+    let turn = waiting
+        .finish()
+        .timeout(30.0)
+        .await
+        .ok_or("the second client was never served")?;
+    check(turn.is_ok(), || {
+        format!("the second client's schedule gave {turn:?}")
+    })?;
+    let value = second
+        .run(sleeper(0.0, 2))
+        .await
+        .map_err(|e| e.to_string())?
+        .finish()
+        .await;
+    check(value.as_ref().ok() == Some(&2), || {
+        format!("the second client's job gave {value:?}")
+    })?;
+    close(&second).await
+}
+
+#[task]
+fn schedule(client: Client) -> Result<(), String> {
+    client.schedule().await.map_err(|e| e.to_string())
 }
