@@ -26,8 +26,9 @@ impl Run {
     fn start(name: &str, bin: &str, args: &[&str]) -> Run {
         let mut proc = Proc::spawn(name, bin, args);
         let line = proc.expect_by("naming the node", RUN_LIMIT, |l| l.starts_with("node "));
+        assert!(line.ends_with(" servers"), "{line}");
         Run {
-            servers: server_locations(&line),
+            servers: Vec::new(),
             proc,
         }
     }
@@ -45,32 +46,24 @@ impl Run {
         self.line(prefix)[prefix.len()..].to_owned()
     }
 
-    /// Fails unless `location` is one of the node's servers.
-    fn assert_server(&self, location: &str) {
-        assert!(
-            self.servers.iter().any(|s| s == location),
-            "{location:?} is not one of the servers {:?}",
-            self.servers
-        );
+    /// Fails unless `location` is one of the node's servers: the node
+    /// prints `dispycos server N at LOCATION` as each server comes up.
+    fn assert_server(&mut self, location: &str) {
+        if self.servers.iter().any(|s| s == location) {
+            return;
+        }
+        let what = format!("announcing the server {location}");
+        let suffix = format!(" at {location}");
+        self.proc.expect_by(&what, RUN_LIMIT, |l| {
+            l.starts_with("dispycos server ") && l.ends_with(&suffix)
+        });
+        self.servers.push(location.to_owned());
     }
 
     /// Waits for a successful exit.
     fn finish(mut self) {
         self.proc.expect_success(RUN_LIMIT);
     }
-}
-
-/// The servers of the node the line `node IP:PORT started (pid N) with S
-/// servers` names: on the ports after the node's own.
-fn server_locations(line: &str) -> Vec<String> {
-    let words: Vec<&str> = line.split(' ').collect();
-    let (Some(node), Some(count)) = (words.get(1), words.get(words.len().wrapping_sub(2))) else {
-        panic!("no node in {line:?}");
-    };
-    let (ip, port) = node.rsplit_once(':').expect("IP:PORT");
-    let port: u16 = port.parse().expect("a port");
-    let count: u16 = count.parse().expect("a server count");
-    (1..=count).map(|i| format!("{ip}:{}", port + i)).collect()
 }
 
 /// `a` split once at `sep`, both halves present.

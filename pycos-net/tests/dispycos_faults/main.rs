@@ -304,12 +304,11 @@ fn killed_server(task: TaskCtx) -> Outcome {
     close(&client).await
 }
 
-/// The pid of the server process that runs `job`. Server `i` listens on
-/// the node's port plus `i` (the node's `--node_ports` range) and works
-/// in `dispycos_server_<i>`, which its `/proc/<pid>/cwd` shows.
+/// The pid of the server process that runs `job`. The node names each
+/// server's index and location as it comes up, and server `i` works in
+/// `dispycos_server_<i>`, which its `/proc/<pid>/cwd` shows.
 fn server_of<R>(node: &NodeProc, job: &Task<R>) -> Option<u32> {
-    let port = pycos_net::Located::location(job)?.port();
-    let index = usize::from(port.checked_sub(node.location.port())?);
+    let index = node.server_index(pycos_net::Located::location(job)?)?;
     node.server_pids().into_iter().find(|pid| {
         std::fs::read_link(format!("/proc/{pid}/cwd"))
             .is_ok_and(|cwd| cwd.ends_with(format!("dispycos_server_{index}")))

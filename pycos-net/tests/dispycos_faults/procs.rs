@@ -2,8 +2,10 @@
 //! executable run again in a role, each killed by its pid when its handle
 //! drops, and the server processes of a node (its children).
 
+use std::io::{BufRead as _, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 
 use pycos_net::Location;
 
@@ -39,6 +41,9 @@ pub(crate) struct NodeProc {
     pub(crate) child: Child,
     pub(crate) location: Location,
     pub(crate) dest: PathBuf,
+    /// Every line the node printed so far (read on a thread of its own,
+    /// so the pipe never fills).
+    lines: Arc<Mutex<Vec<String>>>,
 }
 
 impl NodeProc {
@@ -65,12 +70,35 @@ impl NodeProc {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let child = start("node", &args).expect("start a node process");
+        let mut child = start("node", &args).expect("start a node process");
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        if let Some(stdout) = child.stdout.take() {
+            let lines = lines.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                    lines.lock().unwrap_or_else(|p| p.into_inner()).push(line);
+                }
+            });
+        }
         NodeProc {
             child,
             location: Location::new(std::net::Ipv4Addr::LOCALHOST.into(), port),
             dest,
+            lines,
         }
+    }
+
+    /// The index of the server at `location`, from the node's
+    /// `dispycos server N at LOCATION` lines.
+    pub(crate) fn server_index(&self, location: Location) -> Option<usize> {
+        let suffix = format!(" at {location}");
+        let lines = self.lines.lock().unwrap_or_else(|p| p.into_inner());
+        lines.iter().find_map(|line| {
+            line.strip_suffix(&suffix)?
+                .strip_prefix("dispycos server ")?
+                .parse()
+                .ok()
+        })
     }
 
     pub(crate) fn pid(&self) -> u32 {

@@ -30,6 +30,7 @@ pub fn node_main(args: impl IntoIterator<Item = String>) -> Result<(), String> {
     let ncpu = crate::dispycos::avail::cpu_count();
     let servers = options.servers(ncpu).map_err(|e| e.to_string())?;
     let ports = options.ports(servers).map_err(|e| e.to_string())?;
+    warn_unapplied(&options);
     let dest = options
         .dest_path
         .clone()
@@ -99,4 +100,30 @@ fn host_name() -> String {
         .nodename()
         .to_string_lossy()
         .into_owned()
+}
+
+/// Says which given options this node does not apply yet, rather than
+/// ignoring them silently.
+fn warn_unapplied(options: &NodeOptions) {
+    let mut unapplied = Vec::new();
+    if options.service.is_restricted() {
+        unapplied.push("--service_start/--service_stop/--service_end");
+    }
+    if options.ipv4_udp_multicast {
+        unapplied.push("--ipv4_udp_multicast");
+    }
+    if options.hosts.len() > 1 {
+        unapplied.push("a second -i/--host (the first is used)");
+    }
+    if options.ext_hosts.len() > 1 {
+        unapplied.push("a second --ext_host (the first is used)");
+    }
+    if options.zombie_period.is_some() || options.ping_interval.is_some() {
+        unapplied.push(
+            "--zombie_period/--ping_interval (the client's pulse and the scheduler's link decide)",
+        );
+    }
+    for option in unapplied {
+        eprintln!("dispycosnode: warning: {option} is not applied by this version");
+    }
 }

@@ -298,6 +298,9 @@ impl Daemon {
                 if let Some(reserved) = self.reserved.as_mut()
                     && let Some(proc) = reserved.servers.iter_mut().find(|p| p.index == index)
                 {
+                    if let Some(at) = crate::Located::location(&task) {
+                        println!("dispycos server {index} at {at}");
+                    }
                     proc.task = Some(task);
                     if reserved.releasing {
                         proc.close(true, false);
