@@ -103,10 +103,40 @@ where
 }
 
 /// `#[task(remote)]`: marks the function's spec as a call of `F` (the
-/// type of the function's name), so [`TaskSpec::remote`] describes it.
-pub fn remote_spec<F: crate::rps::RemoteFn>(spec: TaskSpec<F::Output>) -> TaskSpec<F::Output> {
-    spec.mark_remote::<F>()
+/// type of the function's name), so [`TaskSpec::remote`] describes it:
+/// `(&&RemoteMark::<F>::new()).mark(spec)`. Autoref picks
+/// [`MarkRemote`] when `F` is a `RemoteFn`, else [`KeepSpec`], so a
+/// function whose types cannot cross the wire gets only the macro's own
+/// errors, not more from this call.
+#[derive(Debug)]
+pub struct RemoteMark<F>(core::marker::PhantomData<fn() -> F>);
+
+impl<F> RemoteMark<F> {
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> RemoteMark<F> {
+        RemoteMark(core::marker::PhantomData)
+    }
 }
+
+/// Marks the spec (see [`RemoteMark`]).
+pub trait MarkRemote {
+    fn mark<R>(&self, spec: TaskSpec<R>) -> TaskSpec<R>;
+}
+
+impl<F: crate::rps::RemoteFn> MarkRemote for &RemoteMark<F> {
+    fn mark<R>(&self, spec: TaskSpec<R>) -> TaskSpec<R> {
+        spec.mark_remote::<F>()
+    }
+}
+
+/// Leaves the spec as it is (see [`RemoteMark`]).
+pub trait KeepSpec {
+    fn mark<R>(&self, spec: TaskSpec<R>) -> TaskSpec<R> {
+        spec
+    }
+}
+
+impl<F> KeepSpec for RemoteMark<F> {}
 
 /// The result of a task with an ordinary return type.
 pub fn plain<T>(value: T) -> Result<T, TaskError> {

@@ -65,7 +65,10 @@ pub(crate) fn task_fn(task: &TaskFn, krate: &Path) -> TokenStream {
     let mut spec = spec_call(task, krate);
     if task.remote.is_some() {
         // `#ident` in the type namespace is the function's `RemoteFn` type.
-        spec = quote!(#krate::__private::remote_spec::<#ident>(#spec));
+        spec = quote!({
+            use #krate::__private::{KeepSpec as _, MarkRemote as _};
+            (&&#krate::__private::RemoteMark::<#ident>::new()).mark(#spec)
+        });
     }
     quote! {
         #(#attrs)*

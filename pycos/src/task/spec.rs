@@ -323,7 +323,8 @@ impl<R> TaskSpec<R> {
     ///     n * n
     /// }
     ///
-    /// let call = square(7).remote().expect("a remote function's spec");
+    /// let spec = square(7);
+    /// let call = spec.remote().expect("a remote function's spec");
     /// assert!(call.name().ends_with("::square"));
     /// assert_eq!(call.signature_text(), "(u64) -> u64");
     /// assert_eq!(postcard::to_allocvec(call.args())?, postcard::to_allocvec(&(7_u64,))?);
