@@ -170,3 +170,45 @@ fn simultaneous_connects_leave_one_link() {
         |l| l == "status b Offline",
     );
 }
+
+/// Requests sent the moment both nodes dial each other are not lost with
+/// the connection that loses the race: a node serves what arrived on a
+/// duplicate connection until its peer closes it. Several pairs, since one
+/// race may or may not interleave badly.
+#[test]
+fn requests_sent_while_both_dial_arrive() {
+    if std::env::var(ROLE).is_ok() {
+        return;
+    }
+    const PAIRS: usize = 6;
+    let mut children = Children::new();
+    let pairs: Vec<[usize; 2]> = (0..PAIRS)
+        .map(|i| {
+            [
+                children.spawn("link_child", &format!("a{i}"), &[], None),
+                children.spawn("link_child", &format!("b{i}"), &[], None),
+            ]
+        })
+        .collect();
+    let at: Vec<[Location; 2]> = pairs
+        .iter()
+        .map(|[a, b]| [children.location(*a, WAIT), children.location(*b, WAIT)])
+        .collect();
+    // No `peer` first: each side's locate dials the other, both at once,
+    // and its request goes out on whichever link came up first here.
+    for ([a, b], [at_a, at_b]) in pairs.iter().zip(&at) {
+        children.tell(*a, &format!("deliver {at_b}"));
+        children.tell(*b, &format!("deliver {at_a}"));
+    }
+    for (i, pair) in pairs.iter().enumerate() {
+        for who in pair {
+            let line = children.wait_line(*who, 0, WAIT + WAIT, "delivered", |l| {
+                l.starts_with("delivered ")
+            });
+            assert_eq!(
+                line, "delivered Ok(())",
+                "pair {i}: the locate and the deliver were answered"
+            );
+        }
+    }
+}

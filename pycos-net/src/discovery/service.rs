@@ -1,8 +1,9 @@
 //! The discovery service: pycos tasks on the node's scheduler that ping the
 //! group, answer pings and report every other node heard.
 //!
-//! - one *pinger* task sends a ping out of every sender socket at start and
-//!   whenever it receives a message ([`Discovery::ping_now`]);
+//! - one *pinger* task sends a round of pings out of every sender socket at
+//!   start and whenever it receives a message ([`Discovery::ping_now`]); a
+//!   round is three pings over 4.5 s, since one datagram can be lost;
 //! - one *listener* task per socket (the group socket and each sender
 //!   socket) decodes what arrives, drops what fails to decode and what
 //!   carries this node's own incarnation, answers a ping with a unicast pong
@@ -20,7 +21,7 @@ use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 
-use pycos::{AsyncSocket, Pycos, Task, TaskCtx};
+use pycos::{AsyncSocket, Pycos, Task, TaskCtx, WaitExt};
 
 use super::datagram::{self, Announce, AnnounceKind, MAX_DATAGRAM};
 use super::socket::{self, Family};
@@ -121,7 +122,7 @@ impl Drop for Discovery {
 #[derive(Debug)]
 struct PingNow;
 
-/// Starts discovery on `sched`: binds the sockets, pings once, and calls
+/// Starts discovery on `sched`: binds the sockets, pings (a round of three), and calls
 /// `on_found` for every other node heard from then on. `Ok(None)`, having
 /// opened no socket, when `cfg.enabled` is false.
 ///
@@ -241,16 +242,37 @@ impl Shared {
     }
 }
 
+/// The pauses between the pings of a round: a datagram can be lost (the
+/// first one on a link that has just come up often is), so a round pings
+/// three times, as mDNS announces. The answers are rate limited to one a
+/// second per sender, so the pauses are longer than that.
+const REPING_AFTER: [f64; 2] = [1.5, 3.0];
+
 #[pycos::task]
 async fn pinger(targets: Vec<(Arc<AsyncSocket>, SocketAddr)>, ping: Vec<u8>, task: TaskCtx) {
     task.set_daemon(true);
     loop {
-        for (sock, group) in &targets {
-            if let Err(err) = sock.sendto(&ping, *group).await {
-                tracing::warn!("discovery: cannot ping {group}: {err}");
+        ping_all(&targets, &ping).await;
+        let mut asked_again = false;
+        for pause in REPING_AFTER {
+            // A ping asked for meanwhile starts a new round.
+            if task.receive().timeout(pause).await.is_some() {
+                asked_again = true;
+                break;
             }
+            ping_all(&targets, &ping).await;
         }
-        task.receive().await;
+        if !asked_again {
+            task.receive().await;
+        }
+    }
+}
+
+async fn ping_all(targets: &[(Arc<AsyncSocket>, SocketAddr)], ping: &[u8]) {
+    for (sock, group) in targets {
+        if let Err(err) = sock.sendto(ping, *group).await {
+            tracing::warn!("discovery: cannot ping {group}: {err}");
+        }
     }
 }
 

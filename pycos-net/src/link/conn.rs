@@ -111,7 +111,16 @@ pub(crate) async fn run(
         &hello.name,
         hello.incarnation,
     ) {
-        tracing::debug!(peer = %peer.location, "duplicate link dropped");
+        // Both nodes dialed at once, and the peer may have sent on this
+        // link before it learned of the one both keep: close this side at
+        // once (the peer then closes its own), but serve what the peer sent
+        // until it does.
+        tracing::debug!(peer = %peer.location, "duplicate link: read to its end");
+        let _ = sock.shutdown(Shutdown::Write);
+        reader.set_max_frame(node.cfg.max_frame);
+        let why = read(&node, &peer, &sock, reader, buf, held).await;
+        tracing::debug!(peer = %peer.location, why, "duplicate link closed");
+        let _ = sock.shutdown(Shutdown::Both);
         return Ok(());
     }
     reader.set_max_frame(node.cfg.max_frame);
@@ -363,9 +372,10 @@ fn write(node: Arc<NodeState>, peer: Arc<Peer>, conn: u64, sock: Arc<AsyncSocket
         match state {
             LinkState::Up { conn: live, .. } if live == conn => {}
             LinkState::Up { .. } => {
-                // Replaced by the link both sides keep: close this one so
-                // its readers (here and at the peer) end now.
-                let _ = sock.shutdown(Shutdown::Both);
+                // Replaced by the link both sides keep: close this side
+                // only, so the peer still reads what was sent here; its
+                // reader then closes, which ends the reader here.
+                let _ = sock.shutdown(Shutdown::Write);
                 return;
             }
             // Down, or closed by `close_peer`, whose own task sends the
