@@ -59,6 +59,7 @@ mod avail;
 pub mod cli;
 mod client;
 mod exe;
+pub mod httpd;
 mod node;
 mod proto;
 mod scheduler;
@@ -67,6 +68,7 @@ mod spawn;
 mod status;
 
 pub use allocate::NodeAllocate;
+pub use httpd::{HttpServer, HttpServerBuilder, HttpdError};
 pub use client::{Client, ClientBuilder, DispycosError, MAX_PULSE_INTERVAL, MIN_PULSE_INTERVAL};
 pub use node::{DaemonCommand, DaemonConfig, NodeDaemon, node_main};
 pub use proto::Where;

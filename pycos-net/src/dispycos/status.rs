@@ -149,10 +149,15 @@ pub struct NodeAvailInfo {
 pub struct TaskInfo {
     /// The job's task.
     pub task: Task,
+    /// The server running it.
+    pub server: Location,
     /// The remote function's name.
     pub function: String,
     /// The encoded argument tuple; [`TaskInfo::args`] decodes it.
     pub encoded_args: Vec<u8>,
+    /// The argument tuple as JSON text (`[7,"x"]`), for people to read;
+    /// empty when the arguments do not render as JSON.
+    pub args_text: String,
     /// When it started, in seconds since the Unix epoch.
     pub start_time: f64,
 }

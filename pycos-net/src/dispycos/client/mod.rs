@@ -76,6 +76,16 @@ impl Client {
         self.inner.id
     }
 
+    /// The task that receives the status messages, if set.
+    pub(crate) fn status_task(&self) -> Option<Task> {
+        lock(&self.inner.options).status.clone()
+    }
+
+    /// Whether [`schedule`](Client::schedule) ran.
+    pub(crate) fn is_scheduled(&self) -> bool {
+        lock(&self.inner.scheduler).is_some()
+    }
+
     /// Sets the task that receives the status messages, before
     /// [`schedule`](Client::schedule) (pycos' `client.status_task = task`).
     pub fn set_status_task<R>(&self, task: &Task<R>) {
@@ -273,6 +283,9 @@ impl Client {
         let remote = spec.remote().ok_or_else(|| DispycosError::NotRemote {
             name: spec.name().to_owned(),
         })?;
+        // The arguments as the dashboard shows them; JSON reads as well as
+        // anything for numbers, strings, lists and records.
+        let args_text = serde_json::to_string(remote.args()).unwrap_or_default();
         let call = Call::of(remote).map_err(DispycosError::Create)?;
         let sched = self.scheduler()?;
         let client = self.inner.id;
@@ -295,8 +308,10 @@ impl Client {
             Ok(task) => {
                 let info = TaskInfo {
                     task: task.clone(),
+                    server,
                     function,
                     encoded_args,
+                    args_text,
                     start_time: now(),
                 };
                 // The status task hears of the start, then of the end, from
