@@ -8,6 +8,7 @@
 pub mod chat_chan;
 pub mod cluster;
 pub mod console;
+pub mod dashboard;
 pub mod dispycos_a;
 pub mod dispycos_b;
 pub mod net;

@@ -9,8 +9,8 @@
 //! cargo run -p pycos-examples --bin dispycos_client1 -- [JOBS] --node IP:PORT  # a running dispycosnode
 //! ```
 //!
-//! `JOBS` defaults to 10. Unlike the Python, no web page shows the
-//! jobs' progress: pycos' `httpd` has no port yet.
+//! `JOBS` defaults to 10. The Python also starts the web dashboard; here
+//! that is `dispycos_httpd1`, whose jobs last long enough to watch.
 
 use std::time::Duration;
 

@@ -68,8 +68,8 @@ mod spawn;
 mod status;
 
 pub use allocate::NodeAllocate;
-pub use httpd::{HttpServer, HttpServerBuilder, HttpdError};
 pub use client::{Client, ClientBuilder, DispycosError, MAX_PULSE_INTERVAL, MIN_PULSE_INTERVAL};
+pub use httpd::{HttpServer, HttpServerBuilder, HttpdError};
 pub use node::{DaemonCommand, DaemonConfig, NodeDaemon, node_main};
 pub use proto::Where;
 pub use scheduler::scheduler_main;

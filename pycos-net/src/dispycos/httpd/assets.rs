@@ -13,18 +13,33 @@ const HTML: &str = "text/html; charset=utf-8";
 
 /// Every file, by path.
 const ASSETS: [(&str, Asset); 6] = [
-    ("/cluster.html", asset(HTML, include_str!("assets/cluster.html"))),
+    (
+        "/cluster.html",
+        asset(HTML, include_str!("assets/cluster.html")),
+    ),
     ("/node.html", asset(HTML, include_str!("assets/node.html"))),
-    ("/server.html", asset(HTML, include_str!("assets/server.html"))),
+    (
+        "/server.html",
+        asset(HTML, include_str!("assets/server.html")),
+    ),
     (
         "/dashboard.js",
-        asset("text/javascript; charset=utf-8", include_str!("assets/dashboard.js")),
+        asset(
+            "text/javascript; charset=utf-8",
+            include_str!("assets/dashboard.js"),
+        ),
     ),
     (
         "/dashboard.css",
-        asset("text/css; charset=utf-8", include_str!("assets/dashboard.css")),
+        asset(
+            "text/css; charset=utf-8",
+            include_str!("assets/dashboard.css"),
+        ),
     ),
-    ("/favicon.svg", asset("image/svg+xml", include_str!("assets/favicon.svg"))),
+    (
+        "/favicon.svg",
+        asset("image/svg+xml", include_str!("assets/favicon.svg")),
+    ),
 ];
 
 const fn asset(content_type: &'static str, body: &'static str) -> Asset {

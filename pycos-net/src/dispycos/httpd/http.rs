@@ -74,7 +74,10 @@ impl Reader {
                 return Ok(head.into_request(body));
             }
             if self.buf.len() > MAX_HEAD {
-                return Err(ReadError::Bad(431, "the request's headers are too large".into()));
+                return Err(ReadError::Bad(
+                    431,
+                    "the request's headers are too large".into(),
+                ));
             }
             let started = !self.buf.is_empty();
             if let Err(gone) = self.fill(sock).await {
@@ -166,7 +169,10 @@ fn parse_head(bytes: &[u8]) -> Result<Option<Head>, ReadError> {
             .map_err(|_| ReadError::Bad(400, format!("bad Content-Length {text:?}")))?,
     };
     if body_len > MAX_BODY {
-        return Err(ReadError::Bad(413, format!("bodies over {MAX_BODY} bytes are refused")));
+        return Err(ReadError::Bad(
+            413,
+            format!("bodies over {MAX_BODY} bytes are refused"),
+        ));
     }
     let connection = find("connection").map(str::to_ascii_lowercase);
     let keep_alive = match req.version {
@@ -274,13 +280,21 @@ mod tests {
 
     #[test]
     fn a_whole_head_is_parsed_and_a_partial_one_waits() {
-        assert!(head("GET /cluster_status HTTP/1.1\r\nHost: x").unwrap().is_none());
-        let h = head("POST /a?b=1 HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc").unwrap().unwrap();
+        assert!(
+            head("GET /cluster_status HTTP/1.1\r\nHost: x")
+                .unwrap()
+                .is_none()
+        );
+        let h = head("POST /a?b=1 HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc")
+            .unwrap()
+            .unwrap();
         assert_eq!(h.body_len, 3);
         assert!(h.keep_alive, "HTTP/1.1 keeps the connection by default");
         let req = h.into_request(b"abc".to_vec());
         assert_eq!((req.path.as_str(), req.query.as_str()), ("/a", "b=1"));
-        let close = head("GET / HTTP/1.1\r\nConnection: close\r\n\r\n").unwrap().unwrap();
+        let close = head("GET / HTTP/1.1\r\nConnection: close\r\n\r\n")
+            .unwrap()
+            .unwrap();
         assert!(!close.keep_alive);
         let old = head("GET / HTTP/1.0\r\n\r\n").unwrap().unwrap();
         assert!(!old.keep_alive, "HTTP/1.0 closes by default");
@@ -290,12 +304,21 @@ mod tests {
     fn bad_requests_are_refused_with_a_status() {
         let status = |text: &str| match head(text) {
             Err(ReadError::Bad(status, _)) => status,
-            other => panic!("{text:?} gave {other:?}", other = other.map(|h| h.is_some())),
+            other => panic!(
+                "{text:?} gave {other:?}",
+                other = other.map(|h| h.is_some())
+            ),
         };
         assert_eq!(status("\x16\x03\x01 garbage\r\n\r\n"), 400);
         assert_eq!(status("GET / HTTP/1.1\r\nContent-Length: x\r\n\r\n"), 400);
-        assert_eq!(status("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"), 411);
-        assert_eq!(status("POST / HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n"), 413);
+        assert_eq!(
+            status("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"),
+            411
+        );
+        assert_eq!(
+            status("POST / HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n"),
+            413
+        );
         let many: String = (0..70).map(|i| format!("H{i}: v\r\n")).collect();
         assert_eq!(status(&format!("GET / HTTP/1.1\r\n{many}\r\n")), 431);
     }
@@ -309,6 +332,9 @@ mod tests {
         assert!(text.contains("Connection: close\r\n"));
         assert!(text.ends_with("\r\n\r\nno such page"));
         let head = Response::text(200, "body").encode(true, true);
-        assert!(String::from_utf8(head).unwrap().ends_with("\r\n\r\n"), "HEAD has no body");
+        assert!(
+            String::from_utf8(head).unwrap().ends_with("\r\n\r\n"),
+            "HEAD has no body"
+        );
     }
 }

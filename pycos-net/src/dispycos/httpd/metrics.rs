@@ -19,19 +19,44 @@ pub(crate) fn render(model: &Model) -> String {
             *servers.entry(server.status).or_default() += 1;
         }
     }
-    family(&mut out, "dispycos_nodes", "gauge", "Nodes of the client's cluster, by status.");
+    family(
+        &mut out,
+        "dispycos_nodes",
+        "gauge",
+        "Nodes of the client's cluster, by status.",
+    );
     for (status, count) in &nodes {
         let _ = writeln!(out, "dispycos_nodes{{status=\"{status}\"}} {count}");
     }
-    family(&mut out, "dispycos_servers", "gauge", "Server processes, by status.");
+    family(
+        &mut out,
+        "dispycos_servers",
+        "gauge",
+        "Server processes, by status.",
+    );
     for (status, count) in &servers {
         let _ = writeln!(out, "dispycos_servers{{status=\"{status}\"}} {count}");
     }
     let counts = &model.counts;
     for (name, kind, help, value) in [
-        ("dispycos_jobs_submitted_total", "counter", "Jobs started.", counts.submitted),
-        ("dispycos_jobs_running", "gauge", "Jobs running now.", counts.running()),
-        ("dispycos_jobs_done_total", "counter", "Jobs that ended with a value.", counts.done),
+        (
+            "dispycos_jobs_submitted_total",
+            "counter",
+            "Jobs started.",
+            counts.submitted,
+        ),
+        (
+            "dispycos_jobs_running",
+            "gauge",
+            "Jobs running now.",
+            counts.running(),
+        ),
+        (
+            "dispycos_jobs_done_total",
+            "counter",
+            "Jobs that ended with a value.",
+            counts.done,
+        ),
         (
             "dispycos_jobs_failed_total",
             "counter",
@@ -58,7 +83,10 @@ pub(crate) fn render(model: &Model) -> String {
         );
     }
     let total = latency.count();
-    let _ = writeln!(out, "dispycos_job_duration_seconds_bucket{{le=\"+Inf\"}} {total}");
+    let _ = writeln!(
+        out,
+        "dispycos_job_duration_seconds_bucket{{le=\"+Inf\"}} {total}"
+    );
     let _ = writeln!(out, "dispycos_job_duration_seconds_sum {}", latency.sum);
     let _ = writeln!(out, "dispycos_job_duration_seconds_count {total}");
     out

@@ -185,7 +185,8 @@ impl HttpServerBuilder {
             None => None,
         };
         let addr = SocketAddr::new(self.host, self.port);
-        let listener = AsyncSocket::tcp_listener(addr).map_err(|err| HttpdError::Bind(addr, err))?;
+        let listener =
+            AsyncSocket::tcp_listener(addr).map_err(|err| HttpdError::Bind(addr, err))?;
         let location = listener
             .local_addr()
             .map_err(|err| HttpdError::Bind(addr, err))?;
@@ -312,7 +313,12 @@ fn watch(shared: Arc<Shared>, chained: Option<Task>, task: TaskCtx) {
 }
 
 #[task]
-fn listen(shared: Arc<Shared>, listener: AsyncSocket, tls: Option<pycos::io::TlsServer>, task: TaskCtx) {
+fn listen(
+    shared: Arc<Shared>,
+    listener: AsyncSocket,
+    tls: Option<pycos::io::TlsServer>,
+    task: TaskCtx,
+) {
     task.set_daemon(true);
     loop {
         match listener.accept().await {
@@ -356,7 +362,9 @@ fn serve(shared: Arc<Shared>, sock: AsyncSocket, tls: Option<pycos::io::TlsServe
                 (response, req.keep_alive, req.method == "HEAD")
             }
             Err(http::ReadError::Gone) => return,
-            Err(http::ReadError::Bad(status, why)) => (http::Response::error(status, why), false, false),
+            Err(http::ReadError::Bad(status, why)) => {
+                (http::Response::error(status, why), false, false)
+            }
         };
         let keep_alive = keep_alive && !shared.closed.load(Ordering::Relaxed);
         let bytes = response.encode(keep_alive, head_only);

@@ -314,7 +314,11 @@ fn server_in(node: &mut NodeRec, location: Location, now: f64) -> &mut ServerRec
 /// pycos polls no faster than once a second; a value that is not a number
 /// keeps the default.
 fn clamp_poll(secs: f64) -> f64 {
-    if secs.is_nan() { 10.0 } else { secs.clamp(1.0, 3600.0) }
+    if secs.is_nan() {
+        10.0
+    } else {
+        secs.clamp(1.0, 3600.0)
+    }
 }
 
 #[cfg(test)]
@@ -346,8 +350,14 @@ mod tests {
     fn statuses_build_nodes_and_servers() {
         let mut model = Model::new(10.0, true);
         model.apply(&node_status(Status::NodeInitialized, "10.0.0.1"), 1.0);
-        model.apply(&server_status(Status::ServerInitialized, "10.0.0.1:4000"), 2.0);
-        model.apply(&server_status(Status::ServerSuspended, "10.0.0.1:4001"), 3.0);
+        model.apply(
+            &server_status(Status::ServerInitialized, "10.0.0.1:4000"),
+            2.0,
+        );
+        model.apply(
+            &server_status(Status::ServerSuspended, "10.0.0.1:4001"),
+            3.0,
+        );
         model.apply(&server_status(Status::ServerClosed, "10.0.0.1:4002"), 3.0);
         let node = &model.nodes[&"10.0.0.1".parse::<IpAddr>().unwrap()];
         assert_eq!(node.status, "Initialized");

@@ -100,7 +100,11 @@ fn get(shared: &Shared, req: &Request) -> Response {
 
 async fn post(shared: &Arc<Shared>, req: &Request) -> Response {
     let form: Vec<(String, String)> = form_urlencoded::parse(&req.body).into_owned().collect();
-    let field = |name: &str| form.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+    let field = |name: &str| {
+        form.iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
     match req.path.as_str() {
         "/node_info" => {
             let Some(host) = field("host") else {
@@ -110,7 +114,12 @@ async fn post(shared: &Arc<Shared>, req: &Request) -> Response {
                 return Response::error(400, format!("bad host {host:?}"));
             };
             let model = lock(&shared.model);
-            Response::json(&model.nodes.get(&addr).map_or_else(|| json!({}), node_detail))
+            Response::json(
+                &model
+                    .nodes
+                    .get(&addr)
+                    .map_or_else(|| json!({}), node_detail),
+            )
         }
         "/server_info" => {
             let Some(location) = field("location") else {
@@ -213,7 +222,9 @@ where
     for target in targets {
         match action(target).await {
             Ok(()) => done.push(Value::String(target.to_string())),
-            Err(err) => failed.push(json!({ "target": target.to_string(), "error": err.to_string() })),
+            Err(err) => {
+                failed.push(json!({ "target": target.to_string(), "error": err.to_string() }))
+            }
         }
     }
     Response::json(&json!({ "done": done, "failed": failed }))
@@ -232,7 +243,8 @@ fn json_list<T, E: std::fmt::Display>(
     items
         .iter()
         .map(|item| {
-            parse(item).map_err(|err| Response::error(400, format!("bad {name} item {item:?}: {err}")))
+            parse(item)
+                .map_err(|err| Response::error(400, format!("bad {name} item {item:?}: {err}")))
         })
         .collect()
 }
@@ -385,7 +397,12 @@ mod tests {
         assert_eq!(bad.status, 400);
         let not_json = json_list(Some("10.0.0.1"), "nodes", str::parse::<IpAddr>).unwrap_err();
         assert_eq!(not_json.status, 400);
-        assert_eq!(json_list(None, "nodes", str::parse::<IpAddr>).unwrap_err().status, 400);
+        assert_eq!(
+            json_list(None, "nodes", str::parse::<IpAddr>)
+                .unwrap_err()
+                .status,
+            400
+        );
     }
 
     #[test]

@@ -6,8 +6,9 @@ use std::collections::VecDeque;
 
 /// Upper bounds of the latency buckets, in seconds: from a millisecond (a
 /// trivial job on loopback) to five minutes.
-pub(crate) const LATENCY_BOUNDS: [f64; 11] =
-    [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0, 60.0, 300.0];
+pub(crate) const LATENCY_BOUNDS: [f64; 11] = [
+    0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0, 60.0, 300.0,
+];
 
 /// Job latencies: counts per bucket (one more than the bounds: the last
 /// one is for longer jobs), their sum, and a window of recent values for
@@ -129,7 +130,11 @@ mod tests {
         assert_eq!(latency.counts[0], 2, "at or under 1 ms");
         assert_eq!(latency.counts[1], 1);
         assert_eq!(latency.counts[7], 1, "2 s is under 5 s");
-        assert_eq!(latency.counts[LATENCY_BOUNDS.len()], 1, "over the last bound");
+        assert_eq!(
+            latency.counts[LATENCY_BOUNDS.len()],
+            1,
+            "over the last bound"
+        );
         assert_eq!(latency.count(), 5);
         assert_eq!(latency.quantile(0.5), Some(0.002));
         assert_eq!(latency.quantile(1.0), Some(1000.0));
@@ -148,6 +153,9 @@ mod tests {
         let (start, counts) = series.window(100.0 + 10_000.0);
         assert_eq!(counts.len(), BUCKETS);
         assert!(counts.iter().all(|&c| c == 0), "old buckets dropped");
-        assert_eq!(start, (10_100.0 / BUCKET_SEC).floor() * BUCKET_SEC - 119.0 * BUCKET_SEC);
+        assert_eq!(
+            start,
+            (10_100.0 / BUCKET_SEC).floor() * BUCKET_SEC - 119.0 * BUCKET_SEC
+        );
     }
 }
