@@ -48,7 +48,7 @@ const fn asset(content_type: &'static str, body: &'static str) -> Asset {
 
 /// The pages load only their own files and talk only to this server.
 pub(crate) const CSP: &str = "default-src 'self'; img-src 'self' data:; \
-    style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+    frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /// The file at `path` (`/` and `/index.html` are the cluster page).
 pub(crate) fn find(path: &str) -> Option<Asset> {
