@@ -20,21 +20,28 @@
 //! use pycos::prelude::*;
 //! use pycos_net::dispycos::{Client, HttpServer};
 //!
+//! type DynError = Box<dyn std::error::Error + Send + Sync>;
+//!
 //! #[task(remote)]
 //! fn compute(n: u64) -> u64 {
 //!     n * 2
 //! }
 //!
-//! #[pycos::main]
-//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//!     let client = Client::builder().build()?;
+//! #[task]
+//! fn client_proc(client: Client) -> Result<u64, DynError> {
 //!     // Prints `Started HTTP server at http://127.0.0.1:8181/cluster.html#token=…`.
 //!     let httpd = HttpServer::builder().start(&client)?;
 //!     client.schedule().await?;
-//!     let job = client.run(compute(21)).await?;
-//!     println!("{}", job.finish().await?);
-//!     client.close(true, false, None).await?;
-//!     httpd.shutdown(true).await; // the pages get their final update
+//!     let value = client.run(compute(21)).await?.finish().await?;
+//!     client.close(false, false, None).await?;
+//!     httpd.shutdown(true).await; // open pages get the final state
+//!     Ok(value)
+//! }
+//!
+//! #[pycos::main]
+//! fn main() -> Result<(), DynError> {
+//!     let client = Client::builder().build()?;
+//!     println!("{}", Task::new(client_proc(client)).value()?);
 //!     Ok(())
 //! }
 //! ```
