@@ -13,6 +13,8 @@
 //! the test ends, pass or fail.
 
 #[allow(dead_code)] // the helpers other test files use
+mod http_client;
+#[allow(dead_code)] // the helpers other test files use
 mod net_support;
 mod webdriver;
 

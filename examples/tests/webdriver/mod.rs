@@ -1,13 +1,13 @@
 //! A headless Chromium driven through ChromeDriver's W3C WebDriver
-//! protocol (JSON over HTTP on loopback): enough to open pages, run a
+//! protocol (JSON over HTTP on loopback, with the tests' `http_client`,
+//! whose waits bound every command): enough to open pages, run a
 //! script in them, click an element and take a screenshot.
 //!
 //! ChromeDriver runs in a process group of its own, and the whole group
 //! (ChromeDriver and every browser process it started) is killed when
 //! the [`Browser`] drops, pass or fail.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -16,12 +16,11 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use serde_json::{Value, json};
 
+use crate::http_client::Conn;
+
 /// Where Debian's packages put the browser and its driver.
 pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
 pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-
-/// How long one WebDriver command may take.
-const COMMAND_LIMIT: Duration = Duration::from_secs(60);
 
 /// Whether the browser and its driver are installed. Without them a test
 /// is skipped, saying so, on a developer's machine; with
@@ -232,59 +231,24 @@ fn free_port() -> u16 {
         .expect("a free loopback port")
 }
 
-/// One HTTP/1.1 request with a JSON body; the status and the JSON answer.
+/// One WebDriver request with a JSON body; the status and the JSON answer.
 fn request(
     at: SocketAddr,
     method: &str,
     path: &str,
     body: Option<&Value>,
 ) -> std::io::Result<(u16, Value)> {
-    let mut stream = TcpStream::connect_timeout(&at, Duration::from_secs(5))?;
-    stream.set_read_timeout(Some(COMMAND_LIMIT))?;
-    stream.set_write_timeout(Some(COMMAND_LIMIT))?;
     let body = body.map(Value::to_string).unwrap_or_default();
-    write!(
-        stream,
+    let bytes = format!(
         "{method} {path} HTTP/1.1\r\nHost: {at}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+         Content-Length: {}\r\n\r\n{body}",
         body.len()
-    )?;
-    let mut reader = BufReader::new(stream);
-    let mut status_line = String::new();
-    reader.read_line(&mut status_line)?;
-    let status = status_line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| std::io::Error::other(format!("bad status line {status_line:?}")))?;
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        reader.read_line(&mut line)?;
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse::<usize>().ok();
-        }
-    }
-    let mut bytes = Vec::new();
-    match length {
-        Some(n) => {
-            bytes.resize(n, 0);
-            reader.read_exact(&mut bytes)?;
-        }
-        None => {
-            reader.read_to_end(&mut bytes)?;
-        }
-    }
-    let value = if bytes.is_empty() {
+    );
+    let answer = Conn::open(at.port())?.ask(bytes.as_bytes())?;
+    let value = if answer.body.is_empty() {
         Value::Null
     } else {
-        serde_json::from_slice(&bytes).map_err(std::io::Error::other)?
+        serde_json::from_slice(&answer.body).map_err(std::io::Error::other)?
     };
-    Ok((status, value))
+    Ok((answer.status, value))
 }

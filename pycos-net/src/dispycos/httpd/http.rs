@@ -162,12 +162,34 @@ fn parse_head(bytes: &[u8]) -> Result<Option<Head>, ReadError> {
             "send the body with a Content-Length (no chunked encoding)".into(),
         ));
     }
-    let body_len = match find("content-length") {
+    // Two lengths that differ would let a request smuggle another.
+    let mut lengths = headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .map(|(_, v)| v.as_str());
+    let body_len = match lengths.next() {
         None => 0,
-        Some(text) => text
-            .parse::<usize>()
-            .map_err(|_| ReadError::Bad(400, format!("bad Content-Length {text:?}")))?,
+        Some(text) => {
+            let len = text
+                .parse::<usize>()
+                .map_err(|_| ReadError::Bad(400, format!("bad Content-Length {text:?}")))?;
+            if lengths.any(|other| other != text) {
+                return Err(ReadError::Bad(
+                    400,
+                    "Content-Length headers disagree".into(),
+                ));
+            }
+            len
+        }
     };
+    if headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("host"))
+        .count()
+        > 1
+    {
+        return Err(ReadError::Bad(400, "more than one Host header".into()));
+    }
     if body_len > MAX_BODY {
         return Err(ReadError::Bad(
             413,
@@ -184,10 +206,22 @@ fn parse_head(bytes: &[u8]) -> Result<Option<Head>, ReadError> {
         body_len,
         // httparse gives both once the head is complete.
         method: req.method.unwrap_or_default().to_owned(),
-        target: req.path.unwrap_or_default().to_owned(),
+        target: origin_form(req.path.unwrap_or_default()).to_owned(),
         headers,
         keep_alive,
     }))
+}
+
+/// The path and query of a request target, also of one in absolute form
+/// (`http://host:port/path?query`, which servers must take).
+fn origin_form(target: &str) -> &str {
+    let Some(rest) = target
+        .strip_prefix("http://")
+        .or_else(|| target.strip_prefix("https://"))
+    else {
+        return target;
+    };
+    rest.find('/').map_or("/", |slash| &rest[slash..])
 }
 
 /// An answer.
@@ -296,6 +330,11 @@ mod tests {
             .unwrap()
             .unwrap();
         assert!(!close.keep_alive);
+        let absolute = head("GET http://127.0.0.1:1/a?b HTTP/1.1\r\n\r\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(absolute.target, "/a?b", "the absolute form's path");
+        assert_eq!(origin_form("https://x"), "/");
         let old = head("GET / HTTP/1.0\r\n\r\n").unwrap().unwrap();
         assert!(!old.keep_alive, "HTTP/1.0 closes by default");
     }
@@ -319,6 +358,9 @@ mod tests {
             status("POST / HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n"),
             413
         );
+        let two_lengths = "POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 14\r\n\r\n";
+        assert_eq!(status(two_lengths), 400, "lengths that disagree");
+        assert_eq!(status("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"), 400);
         let many: String = (0..70).map(|i| format!("H{i}: v\r\n")).collect();
         assert_eq!(status(&format!("GET / HTTP/1.1\r\n{many}\r\n")), 431);
     }

@@ -16,6 +16,30 @@
 //! address (`…/cluster.html#token=…`), so that another user of the
 //! machine, or a web page the browser has open, cannot terminate jobs.
 //!
+//! # Endpoints
+//!
+//! Shaped like pycos' httpd, so its pages' logic carries over. Times are
+//! seconds since the Unix epoch; answers are JSON unless said.
+//!
+//! | request | answer |
+//! | --- | --- |
+//! | `GET /cluster_status` | every node: `name`, `addr`, `status`, `servers` (live ones), `cpus`, `platform`, `update_time`, `seq`, `tasks_submitted`/`_running`/`_done`/`_failed`, `avail_info` (`cpu` busy %, `memory` and `disk` bytes free, `swap` % used) |
+//! | `GET /cluster_updates` | the nodes changed since the last such call (pycos'); with `?since=SEQ`, those with a larger `seq` (for each page on its own) |
+//! | `GET /cluster_summary` | totals, `poll_sec`, `show_task_args`, jobs ended per 5 s over ten minutes (`done_series`), the `latency` histogram with p50/p90/p99 |
+//! | `GET /metrics` | Prometheus text: `dispycos_nodes`/`_servers` by status, `dispycos_jobs_*`, `dispycos_job_duration_seconds` |
+//! | `GET /`, `/cluster.html`, `/node.html`, `/server.html`, `/dashboard.js`, `/dashboard.css`, `/favicon.svg` | the pages |
+//! | `POST /node_info` `host=IP` | the node with its `servers` list, or `{}` |
+//! | `POST /server_info` `location=IP:PORT&limit=N` | the server with its running `tasks` (`task`, `name`, `args` as JSON text, `start_time`), or `{}` |
+//! | `POST /terminate_tasks` `task=…` (repeated) | the jobs asked to terminate |
+//! | `POST /update` `timeout=SECS`, `show_task_args=true\|false` | the settings |
+//! | `POST /suspend_node`, `/resume_node` `nodes=["IP",…]`; `/suspend_server`, `/resume_server` `servers=["IP:PORT",…]` | `{"done": […], "failed": [{"target", "error"}]}` |
+//!
+//! POSTs take form bodies and need the token in the [`TOKEN_HEADER`]
+//! header (403 without). A malformed request is a 400 (411, 413, 431 as
+//! the case may be) with `{"error": …}`, an unknown path a 404, another
+//! method a 405; on a loopback address a `Host` that is not the server's
+//! own is a 421 (DNS rebinding).
+//!
 //! ```no_run
 //! use pycos::prelude::*;
 //! use pycos_net::dispycos::{Client, HttpServer};
