@@ -11,9 +11,12 @@
 use std::io::BufRead;
 use std::net::{IpAddr, Ipv4Addr};
 
-use pycos::Task;
-use pycos_net::dispycos::HttpServerBuilder;
+use pycos::{Task, TaskSpec};
+use pycos_net::dispycos::{Client, HttpServerBuilder};
 use serde::{Deserialize, Serialize};
+
+use crate::cluster::ClusterOptions;
+use crate::dispycos_a::DynError;
 
 /// The Python programs' `C`: a job's number and how long it computes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -77,4 +80,36 @@ pub fn forward_lines(to: &Task) {
         let _ = to.send(Some(cmd));
     }
     let _ = to.send(None::<String>);
+}
+
+/// Runs a dashboard example: reads the options, starts the cluster, and
+/// runs `client_proc` with the client (whose status task is `status`, if
+/// given) and the dashboard's options, sending it each line typed
+/// ([`forward_lines`]) after printing `hint`.
+///
+/// # Errors
+///
+/// A bad option, a cluster that cannot start, or what `client_proc` gave.
+pub fn run<R: std::any::Any + Send + Sync + Clone>(
+    hint: &str,
+    status: Option<&Task>,
+    client_proc: impl FnOnce(Client, HttpServerBuilder) -> TaskSpec<R>,
+) -> Result<(), DynError> {
+    let cluster_options = ClusterOptions::parse()?;
+    let dashboard = options(cluster_options.rest())?;
+    let cluster = cluster_options.start()?;
+    let builder = cluster.client();
+    let client = match status {
+        Some(status) => builder.status_task(status),
+        None => builder,
+    }
+    .build()?;
+    let proc_ = Task::new(client_proc(client, dashboard));
+    println!("  Enter \"quit\" or \"exit\" to end the program, or");
+    println!("  {hint}");
+    forward_lines(&proc_.untyped());
+    let result = proc_.value();
+    drop(cluster);
+    result.map_err(|err| err.to_string())?;
+    Ok(())
 }

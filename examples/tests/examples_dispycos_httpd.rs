@@ -153,11 +153,12 @@ impl Dashboard {
     /// dashboard on a free port; waits for the dashboard's address and
     /// the servers, then for the node to be ready on the dashboard.
     fn start(name: &str) -> Dashboard {
-        let mut proc = Proc::spawn(
-            name,
-            env!("CARGO_BIN_EXE_dispycos_httpd1"),
-            &["--port", "0"],
-        );
+        Dashboard::start_bin(name, env!("CARGO_BIN_EXE_dispycos_httpd1"))
+    }
+
+    /// As [`start`](Dashboard::start), for the example `bin`.
+    fn start_bin(name: &str, bin: &str) -> Dashboard {
+        let mut proc = Proc::spawn(name, bin, &["--port", "0"]);
         let line = proc.expect_by("announcing the dashboard", START_WAIT, |l| {
             l.starts_with("Started HTTP server at ")
         });
@@ -1391,4 +1392,36 @@ fn two_hundred_concurrent_clients_are_all_answered() {
     );
     // And the server is still itself.
     assert_eq!(list(&dashboard.get_json("/cluster_status")).len(), 1);
+}
+
+/// `dispycos_httpd2` has a status task of its own: the dashboard passes
+/// every status message on to it, so the program still prints each job's
+/// start and end (here, the end of a job terminated from the dashboard),
+/// while the dashboard shows the job too.
+#[test]
+fn the_programs_own_status_task_still_hears_every_message() {
+    let mut dashboard = Dashboard::start_bin("httpd2-chain", env!("CARGO_BIN_EXE_dispycos_httpd2"));
+    dashboard.proc.send("go");
+    let created = dashboard
+        .proc
+        .expect_by("creating the job", CHANGE_WAIT, |l| {
+            l.starts_with("  1: job ") && l.ends_with(" created")
+        });
+    let task = created["  1: job ".len()..created.len() - " created".len()].to_owned();
+    dashboard.proc.expect_line(&format!("job {task} started"));
+    let at = server_of(&task);
+    poll("the job on the dashboard", CHANGE_WAIT, || {
+        let jobs = dashboard.jobs_at(at);
+        if jobs.contains(&task) {
+            Ok(())
+        } else {
+            Err(format!("{jobs:?}"))
+        }
+    });
+    let terminated = dashboard.post_json("/terminate_tasks", &[("task", &task)]);
+    assert_eq!(terminated, serde_json::json!([task]));
+    let ended = dashboard.proc.expect_by("the job's end", CHANGE_WAIT, |l| {
+        l.starts_with(&format!("  job {task} failed: "))
+    });
+    assert!(ended.contains("terminated"), "{ended}");
 }

@@ -15,8 +15,8 @@
 use std::time::Duration;
 
 use pycos::prelude::*;
-use pycos_examples::cluster::{ClusterOptions, serve_if_node};
-use pycos_examples::dashboard::{Job, forward_lines, options};
+use pycos_examples::cluster::serve_if_node;
+use pycos_examples::dashboard::{self, Job};
 use pycos_examples::dispycos_a::DynError;
 use pycos_net::dispycos::{Client, HttpServerBuilder};
 
@@ -61,16 +61,9 @@ fn main() -> Result<(), DynError> {
     if let Some(status) = serve_if_node() {
         std::process::exit(status);
     }
-    let options_ = ClusterOptions::parse()?;
-    let dashboard = options(options_.rest())?;
-    let cluster = options_.start()?;
-    let client = cluster.client().build()?;
-    let proc_ = Task::new(client_proc(client, dashboard));
-    println!("  Enter \"quit\" or \"exit\" to end the program, or");
-    println!("  enter a number to run a job of that many seconds on one of the servers");
-    forward_lines(&proc_.untyped());
-    let result = proc_.value();
-    drop(cluster);
-    result.map_err(|err| err.to_string())?;
-    Ok(())
+    dashboard::run(
+        "enter a number to run a job of that many seconds on one of the servers",
+        None,
+        client_proc,
+    )
 }

@@ -12,8 +12,8 @@
 use std::time::Duration;
 
 use pycos::prelude::*;
-use pycos_examples::cluster::{ClusterOptions, serve_if_node};
-use pycos_examples::dashboard::{Job, forward_lines, options};
+use pycos_examples::cluster::serve_if_node;
+use pycos_examples::dashboard::{self, Job};
 use pycos_examples::dispycos_a::DynError;
 use pycos_net::dispycos::{
     Client, DispycosStatus, HttpServerBuilder, NodeAvailInfo, Status, StatusInfo,
@@ -77,17 +77,10 @@ fn main() -> Result<(), DynError> {
     if let Some(status) = serve_if_node() {
         std::process::exit(status);
     }
-    let options_ = ClusterOptions::parse()?;
-    let dashboard = options(options_.rest())?;
-    let cluster = options_.start()?;
-    let status = Task::new(status_proc());
-    let client = cluster.client().status_task(&status).build()?;
-    let proc_ = Task::new(client_proc(client, dashboard));
-    println!("  Enter \"quit\" or \"exit\" to end the program, or");
-    println!("  enter anything else to run a job on one of the servers");
-    forward_lines(&proc_.untyped());
-    let result = proc_.value();
-    drop(cluster);
-    result.map_err(|err| err.to_string())?;
-    Ok(())
+    let status = Task::new(status_proc()).untyped();
+    dashboard::run(
+        "enter anything else to run a job on one of the servers",
+        Some(&status),
+        client_proc,
+    )
 }

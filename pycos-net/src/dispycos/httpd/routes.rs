@@ -105,6 +105,7 @@ async fn post(shared: &Arc<Shared>, req: &Request) -> Response {
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
     };
+    let client = &shared.client;
     match req.path.as_str() {
         "/node_info" => {
             let Some(host) = field("host") else {
@@ -151,35 +152,27 @@ async fn post(shared: &Arc<Shared>, req: &Request) -> Response {
             Response::json(&Value::Array(terminated))
         }
         "/update" => update(shared, field("timeout"), field("show_task_args")),
-        "/suspend_node" | "/resume_node" => {
-            let suspend = req.path == "/suspend_node";
-            let nodes = match json_list(field("nodes"), "nodes", str::parse::<IpAddr>) {
-                Ok(nodes) => nodes,
-                Err(bad) => return bad,
-            };
-            let client = &shared.client;
-            act(nodes, |ip| async move {
-                if suspend {
-                    client.suspend_node(ip).await
-                } else {
-                    client.resume_node(ip).await
-                }
+        "/suspend_node" => {
+            act(field("nodes"), "nodes", str::parse::<IpAddr>, |at| {
+                client.suspend_node(at)
             })
             .await
         }
-        "/suspend_server" | "/resume_server" => {
-            let suspend = req.path == "/suspend_server";
-            let servers = match json_list(field("servers"), "servers", str::parse::<Location>) {
-                Ok(servers) => servers,
-                Err(bad) => return bad,
-            };
-            let client = &shared.client;
-            act(servers, |at| async move {
-                if suspend {
-                    client.suspend_server(at).await
-                } else {
-                    client.resume_server(at).await
-                }
+        "/resume_node" => {
+            act(field("nodes"), "nodes", str::parse::<IpAddr>, |at| {
+                client.resume_node(at)
+            })
+            .await
+        }
+        "/suspend_server" => {
+            act(field("servers"), "servers", str::parse::<Location>, |at| {
+                client.suspend_server(at)
+            })
+            .await
+        }
+        "/resume_server" => {
+            act(field("servers"), "servers", str::parse::<Location>, |at| {
+                client.resume_server(at)
             })
             .await
         }
@@ -210,14 +203,24 @@ fn update(shared: &Shared, timeout: Option<&str>, show_args: Option<&str>) -> Re
     }))
 }
 
-/// Runs `action` on each target in turn: which were done, and which
-/// failed with what.
-async fn act<T, F, Fut>(targets: Vec<T>, action: F) -> Response
+/// Runs `action` on each target of the JSON list in `list` (the form
+/// field `name`) in turn: which were done, and which failed with what.
+async fn act<T, E, F, Fut>(
+    list: Option<&str>,
+    name: &str,
+    parse: fn(&str) -> Result<T, E>,
+    action: F,
+) -> Response
 where
     T: Copy + std::fmt::Display,
+    E: std::fmt::Display,
     F: Fn(T) -> Fut,
     Fut: std::future::Future<Output = Result<(), DispycosError>>,
 {
+    let targets = match json_list(list, name, parse) {
+        Ok(targets) => targets,
+        Err(bad) => return bad,
+    };
     let (mut done, mut failed) = (Vec::new(), Vec::new());
     for target in targets {
         match action(target).await {
