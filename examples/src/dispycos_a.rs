@@ -8,10 +8,14 @@
 //! the ports sleep for a hundredth of that ([`SECONDS`]), so an example
 //! runs in a second or two and shows the same interleaving.
 
+use std::any::Any;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use pycos::Task;
+use pycos::{Task, TaskSpec};
 use pycos_net::Located;
+use pycos_net::dispycos::Client;
+
+use crate::cluster::ClusterOptions;
 
 /// The error type of the examples' `main` and tasks.
 pub type DynError = Box<dyn std::error::Error + Send + Sync>;
@@ -106,6 +110,29 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
     };
     let year = era * 400 + year_of_era + u64::from(month <= 2);
     (year, month, day)
+}
+
+/// Runs an example whose one argument is a job count (`default_jobs`
+/// without it): starts its cluster ([`ClusterOptions`]), runs
+/// `client_proc` with a client of the cluster and the count, and stops
+/// the cluster's processes.
+///
+/// # Errors
+///
+/// A bad argument, a cluster that cannot start, or how `client_proc`
+/// failed.
+pub fn run_jobs<R: Any + Send + Sync + Clone>(
+    default_jobs: usize,
+    client_proc: impl FnOnce(Client, usize) -> TaskSpec<R>,
+) -> Result<(), DynError> {
+    let options = ClusterOptions::parse()?;
+    let njobs = count_arg(options.rest(), default_jobs)?;
+    let cluster = options.start()?;
+    let client = cluster.client().build()?;
+    let result = Task::new(client_proc(client, njobs)).value();
+    drop(cluster);
+    result.map_err(|err| err.to_string())?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -13,8 +13,8 @@
 use std::time::Duration;
 
 use pycos::prelude::*;
-use pycos_examples::cluster::{ClusterOptions, serve_if_node};
-use pycos_examples::dispycos_a::{DynError, asctime, count_arg, uniform};
+use pycos_examples::cluster::serve_if_node;
+use pycos_examples::dispycos_a::{DynError, asctime, run_jobs, uniform};
 use pycos_net::dispycos::Client;
 use pycos_net::{Located, Location};
 use serde::{Deserialize, Serialize};
@@ -75,12 +75,5 @@ fn main() -> Result<(), DynError> {
     if let Some(status) = serve_if_node() {
         std::process::exit(status);
     }
-    let options = ClusterOptions::parse()?;
-    let njobs = count_arg(options.rest(), 10)?;
-    let cluster = options.start()?;
-    let client = cluster.client().build()?;
-    let result = Task::new(client_proc(client, njobs)).value();
-    drop(cluster);
-    result.map_err(|err| err.to_string())?;
-    Ok(())
+    run_jobs(10, client_proc)
 }

@@ -18,8 +18,8 @@
 use std::time::Duration;
 
 use pycos::prelude::*;
-use pycos_examples::cluster::{ClusterOptions, serve_if_node};
-use pycos_examples::dispycos_a::{DynError, count_arg, uniform, where_is};
+use pycos_examples::cluster::serve_if_node;
+use pycos_examples::dispycos_a::{DynError, run_jobs, uniform, where_is};
 use pycos_net::dispycos::Client;
 use serde::{Deserialize, Serialize};
 
@@ -117,12 +117,5 @@ fn main() -> Result<(), DynError> {
     if let Some(status) = serve_if_node() {
         std::process::exit(status);
     }
-    let options = ClusterOptions::parse()?;
-    let njobs = count_arg(options.rest(), 10)?;
-    let cluster = options.start()?;
-    let client = cluster.client().build()?;
-    let result = Task::new(client_proc(client, njobs)).value();
-    drop(cluster);
-    result.map_err(|err| err.to_string())?;
-    Ok(())
+    run_jobs(10, client_proc)
 }

@@ -18,8 +18,8 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use pycos::prelude::*;
-use pycos_examples::cluster::{ClusterOptions, serve_if_node};
-use pycos_examples::dispycos_a::{DynError, count_arg, uniform, where_is};
+use pycos_examples::cluster::serve_if_node;
+use pycos_examples::dispycos_a::{DynError, run_jobs, uniform, where_is};
 use pycos_net::dispycos::{Client, DispycosStatus, Status};
 use pycos_net::{Located, Location};
 
@@ -105,13 +105,5 @@ fn main() -> Result<(), DynError> {
     if let Some(status) = serve_if_node() {
         std::process::exit(status);
     }
-    let options = ClusterOptions::parse()?;
-    let njobs = count_arg(options.rest(), 10)?;
-    let cluster = options.start()?;
-    let computation = cluster.client().build()?;
-    // Run 10 jobs (or as many as given).
-    let result = Task::new(client_proc(computation, njobs)).value();
-    drop(cluster);
-    result.map_err(|err| err.to_string())?;
-    Ok(())
+    run_jobs(10, client_proc)
 }
