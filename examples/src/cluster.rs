@@ -19,11 +19,35 @@
 //! [`Cluster`] drops, and by the kernel if the example dies (the
 //! parent-death signal is set).
 
+use std::any::Any;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
+use pycos::{Task, TaskSpec};
 use pycos_net::dispycos::{Client, ClientBuilder};
 use pycos_net::{Location, Node};
+
+use crate::dispycos_a::DynError;
+
+/// Runs an example on a cluster with a client of the default options:
+/// reads the shared options, gives the example's own arguments to
+/// `parse_rest`, starts the cluster, and runs `client_proc` with the
+/// client and what `parse_rest` gave, until it ends.
+///
+/// # Errors
+///
+/// A bad argument, a cluster that cannot start, or how `client_proc`
+/// failed.
+pub fn run<A, R: Any + Send + Sync + Clone>(
+    parse_rest: impl FnOnce(&[String]) -> Result<A, String>,
+    client_proc: impl FnOnce(Client, A) -> TaskSpec<R>,
+) -> Result<(), DynError> {
+    let options = ClusterOptions::parse()?;
+    let args = parse_rest(options.rest())?;
+    let cluster = options.start()?;
+    let client = cluster.client().build()?;
+    cluster.run(client_proc(client, args))
+}
 
 /// The environment variable that makes an example run as a node.
 const NODE_ROLE: &str = "PYCOS_EXAMPLE_NODE_ARGS";
@@ -323,6 +347,28 @@ impl Cluster {
     /// The node the example started itself, if it did.
     pub fn own_node(&self) -> Option<&LocalNode> {
         self.own.as_ref()
+    }
+
+    /// Runs `spec` (the example's client task) to its end, then stops the
+    /// cluster's own processes.
+    ///
+    /// # Errors
+    ///
+    /// How the task failed.
+    pub fn run<R: Any + Send + Sync + Clone>(self, spec: TaskSpec<R>) -> Result<(), DynError> {
+        self.wait_for(Task::new(spec))
+    }
+
+    /// Waits for `task` to end, then stops the cluster's own processes.
+    ///
+    /// # Errors
+    ///
+    /// How the task failed.
+    pub fn wait_for<R: Any + Send + Sync + Clone>(self, task: Task<R>) -> Result<(), DynError> {
+        let result = task.value();
+        drop(self);
+        result.map_err(|err| err.to_string())?;
+        Ok(())
     }
 }
 

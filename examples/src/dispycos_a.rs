@@ -15,8 +15,6 @@ use pycos::{Task, TaskSpec};
 use pycos_net::Located;
 use pycos_net::dispycos::Client;
 
-use crate::cluster::ClusterOptions;
-
 /// The error type of the examples' `main` and tasks.
 pub type DynError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -113,9 +111,7 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
 }
 
 /// Runs an example whose one argument is a job count (`default_jobs`
-/// without it): starts its cluster ([`ClusterOptions`]), runs
-/// `client_proc` with a client of the cluster and the count, and stops
-/// the cluster's processes.
+/// without it), as [`cluster::run`](crate::cluster::run) does.
 ///
 /// # Errors
 ///
@@ -125,14 +121,7 @@ pub fn run_jobs<R: Any + Send + Sync + Clone>(
     default_jobs: usize,
     client_proc: impl FnOnce(Client, usize) -> TaskSpec<R>,
 ) -> Result<(), DynError> {
-    let options = ClusterOptions::parse()?;
-    let njobs = count_arg(options.rest(), default_jobs)?;
-    let cluster = options.start()?;
-    let client = cluster.client().build()?;
-    let result = Task::new(client_proc(client, njobs)).value();
-    drop(cluster);
-    result.map_err(|err| err.to_string())?;
-    Ok(())
+    crate::cluster::run(|rest| count_arg(rest, default_jobs), client_proc)
 }
 
 #[cfg(test)]

@@ -13,8 +13,38 @@ use pycos::{Message, Task};
 use ring::digest;
 use serde::{Deserialize, Serialize};
 
-/// The error type of the examples' `main`.
-pub type DynError = Box<dyn std::error::Error + Send + Sync>;
+pub use crate::dispycos_a::DynError;
+
+/// The value of the example's one option `flag` (`--items N`), or
+/// `default` without it.
+///
+/// # Errors
+///
+/// A one-line text naming the bad value, or the arguments not understood.
+///
+/// ```
+/// use pycos_examples::dispycos_b::flag_arg;
+///
+/// let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+/// assert_eq!(flag_arg(&args(&[]), "--items", 1000_u64), Ok(1000));
+/// assert_eq!(flag_arg(&args(&["--items", "5"]), "--items", 1000_u64), Ok(5));
+/// assert!(flag_arg(&args(&["--items", "x"]), "--items", 1000_u64).is_err());
+/// assert!(flag_arg(&args(&["--other"]), "--items", 1000_u64).is_err());
+/// ```
+pub fn flag_arg<T: std::str::FromStr>(args: &[String], flag: &str, default: T) -> Result<T, String>
+where
+    T::Err: std::fmt::Display,
+{
+    match args {
+        [] => Ok(default),
+        [given, value] if given == flag => {
+            value.parse().map_err(|e| format!("{flag} {value}: {e}"))
+        }
+        _ => Err(format!(
+            "unknown arguments {args:?} (try {flag} VALUE, --servers N, --node IP:PORT)"
+        )),
+    }
+}
 
 /// Where the data files come from without a directory argument: the
 /// examples' own sources (Python's examples checksum their `*.py`).
@@ -232,6 +262,28 @@ pub fn quit_on_stdin<R>(task: &Task<R>) {
         }
         let _ = task.send(QUIT.to_owned());
     });
+}
+
+/// How many trend signals the average job says it sent: the trend task
+/// ends when it has printed as many.
+#[derive(Debug)]
+pub struct SignalsSent(pub u64);
+
+/// Prints each trend signal; ends once it printed as many as
+/// [`SignalsSent`] says.
+#[pycos::task]
+pub fn trend_proc(task: pycos::TaskCtx) -> u64 {
+    let (mut printed, mut expected) = (0, None);
+    while expected != Some(printed) {
+        let msg = task.receive().await;
+        if let Some(trend) = msg.downcast_ref::<Trend>() {
+            println!("{trend}");
+            printed += 1;
+        } else if let Some(SignalsSent(n)) = msg.downcast_ref::<SignalsSent>() {
+            expected = Some(*n);
+        }
+    }
+    printed
 }
 
 #[cfg(test)]

@@ -78,10 +78,7 @@ fn main() -> Result<(), DynError> {
     let files = data_files(options.rest())?;
     let cluster = options.start()?;
     let client = cluster.client().restart_servers(true).build()?;
-    let result = Pycos::instance().spawn(client_proc(client, files)).value();
-    drop(cluster);
-    result.map_err(|err| err.to_string())?;
-    Ok(())
+    cluster.run(client_proc(client, files))
 }
 
 /// Schedules the client, being its status task too: each server

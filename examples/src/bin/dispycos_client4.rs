@@ -229,8 +229,5 @@ fn main() -> Result<(), DynError> {
     println!("{data_files:?}");
     let cluster = options.start()?;
     let client = cluster.client().build()?;
-    let result = Task::new(client_proc(client, data_files, output)).value();
-    drop(cluster);
-    result.map_err(|err| err.to_string())?;
-    Ok(())
+    cluster.run(client_proc(client, data_files, output))
 }

@@ -166,8 +166,5 @@ fn main() -> Result<(), DynError> {
         .ok_or("the program has no file name")?;
     let cluster = options.start()?;
     let client = cluster.client().dependency(PROGRAM).build()?;
-    let result = Task::new(client_proc(client, program, n)).value();
-    drop(cluster);
-    result.map_err(|err| err.to_string())?;
-    Ok(())
+    cluster.run(client_proc(client, program, n))
 }

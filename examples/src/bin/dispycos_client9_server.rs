@@ -73,10 +73,7 @@ fn main() -> Result<(), DynError> {
         .disable_servers(true)
         .build()?;
     status.send(client.clone())?;
-    let result = Pycos::instance().spawn(client_proc(client)).value();
-    drop(cluster);
-    result.map_err(|err| err.to_string())?;
-    Ok(())
+    cluster.run(client_proc(client))
 }
 
 #[task]

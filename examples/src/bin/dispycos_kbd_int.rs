@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use pycos::prelude::*;
 use pycos_examples::cluster::{ClusterOptions, serve_if_node};
-use pycos_examples::dispycos_b::{DynError, QUIT, quit_on_stdin};
+use pycos_examples::dispycos_b::{DynError, QUIT, flag_arg, quit_on_stdin};
 use pycos_net::dispycos::{Client, DispycosStatus, Status, is_keyboard_interrupt};
 use pycos_net::{Location, Node};
 use serde::{Deserialize, Serialize};
@@ -97,26 +97,13 @@ fn main() -> Result<(), DynError> {
         std::process::exit(status);
     }
     let options = ClusterOptions::parse()?;
-    let idle = parse_idle(options.rest())?;
+    let idle = flag_arg(options.rest(), "--idle", 60.0)?;
     let cluster = options.start()?;
     let client = cluster.client().build()?;
     println!("   Enter \"quit\" or \"exit\" to end the program ");
     let client_task = Pycos::instance().spawn(client_proc(client, idle));
     quit_on_stdin(&client_task);
-    let result = client_task.value();
-    drop(cluster);
-    result.map_err(|err| err.to_string())?;
-    Ok(())
-}
-
-fn parse_idle(args: &[String]) -> Result<f64, String> {
-    match args {
-        [] => Ok(60.0),
-        [flag, secs] if flag == "--idle" => secs.parse().map_err(|e| format!("--idle {secs}: {e}")),
-        _ => Err(format!(
-            "unknown arguments {args:?} (try --idle SECS, --servers N, --node IP:PORT)"
-        )),
-    }
+    cluster.wait_for(client_task)
 }
 
 /// Schedules the client, shows each better value, and on `quit` (or

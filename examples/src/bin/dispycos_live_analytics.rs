@@ -24,8 +24,10 @@ use std::io::Write as _;
 use std::time::Duration;
 
 use pycos::prelude::*;
-use pycos_examples::cluster::{ClusterOptions, serve_if_node};
-use pycos_examples::dispycos_b::{DynError, MovingAverage, Tick, Trend};
+use pycos_examples::cluster::{self, serve_if_node};
+use pycos_examples::dispycos_b::{
+    DynError, MovingAverage, SignalsSent, Tick, flag_arg, trend_proc,
+};
 use pycos_net::Located as _;
 use pycos_net::dispycos::Client;
 
@@ -79,45 +81,7 @@ fn main() -> Result<(), DynError> {
     if let Some(status) = serve_if_node() {
         std::process::exit(status);
     }
-    let options = ClusterOptions::parse()?;
-    let items = parse_items(options.rest())?;
-    let cluster = options.start()?;
-    let client = cluster.client().build()?;
-    let result = Pycos::instance().spawn(client_proc(client, items)).value();
-    drop(cluster);
-    result.map_err(|err| err.to_string())?;
-    Ok(())
-}
-
-fn parse_items(args: &[String]) -> Result<u64, String> {
-    match args {
-        [] => Ok(1000),
-        [flag, n] if flag == "--items" => n.parse().map_err(|e| format!("--items {n}: {e}")),
-        _ => Err(format!(
-            "unknown arguments {args:?} (try --items N, --servers N, --node IP:PORT)"
-        )),
-    }
-}
-
-/// How many trend signals the average job says it sent: the trend task
-/// ends when it has printed as many.
-struct SignalsSent(u64);
-
-/// Prints each trend signal; ends once it printed as many as
-/// [`SignalsSent`] says.
-#[task]
-fn trend_proc(task: TaskCtx) -> u64 {
-    let (mut printed, mut expected) = (0, None);
-    while expected != Some(printed) {
-        let msg = task.receive().await;
-        if let Some(trend) = msg.downcast_ref::<Trend>() {
-            println!("{trend}");
-            printed += 1;
-        } else if let Some(SignalsSent(n)) = msg.downcast_ref::<SignalsSent>() {
-            expected = Some(*n);
-        }
-    }
-    printed
+    cluster::run(|rest| flag_arg(rest, "--items", 1000), client_proc)
 }
 
 /// Schedules the client, starts the two jobs (each a CPU job, so on two

@@ -25,7 +25,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use pycos::prelude::*;
-use pycos_examples::cluster::{ClusterOptions, serve_if_node};
+use pycos_examples::cluster::{self, serve_if_node};
 use pycos_examples::dispycos_b::{
     ALGORITHMS, DynError, base_name, checksum, data_files, in_memory, keep_in_memory,
 };
@@ -89,14 +89,7 @@ fn main() -> Result<(), DynError> {
     if let Some(status) = serve_if_node() {
         std::process::exit(status);
     }
-    let options = ClusterOptions::parse()?;
-    let files = data_files(options.rest())?;
-    let cluster = options.start()?;
-    let client = cluster.client().build()?;
-    let result = Pycos::instance().spawn(client_proc(client, files)).value();
-    drop(cluster);
-    result.map_err(|err| err.to_string())?;
-    Ok(())
+    cluster::run(data_files, client_proc)
 }
 
 /// Schedules the client, being its status task too: each server
