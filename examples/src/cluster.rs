@@ -42,11 +42,25 @@ pub fn run<A, R: Any + Send + Sync + Clone>(
     parse_rest: impl FnOnce(&[String]) -> Result<A, String>,
     client_proc: impl FnOnce(Client, A) -> TaskSpec<R>,
 ) -> Result<(), DynError> {
+    let (cluster, client, args) = start_cluster(parse_rest)?;
+    cluster.run(client_proc(client, args))
+}
+
+/// Reads the shared options, gives the example's own arguments to
+/// `parse_rest`, and starts the cluster: it, a client of the default
+/// options, and what `parse_rest` gave.
+///
+/// # Errors
+///
+/// A bad argument, or a cluster that cannot start.
+pub fn start_cluster<A>(
+    parse_rest: impl FnOnce(&[String]) -> Result<A, String>,
+) -> Result<(Cluster, Client, A), DynError> {
     let options = ClusterOptions::parse()?;
     let args = parse_rest(options.rest())?;
     let cluster = options.start()?;
     let client = cluster.client().build()?;
-    cluster.run(client_proc(client, args))
+    Ok((cluster, client, args))
 }
 
 /// The environment variable that makes an example run as a node.

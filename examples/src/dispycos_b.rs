@@ -286,6 +286,107 @@ pub fn trend_proc(task: pycos::TaskCtx) -> u64 {
     printed
 }
 
+/// What `dispycos_client9_node` and `dispycos_client9_server` do once
+/// their data is in the servers' memory: schedule the client, run 15
+/// `job(algorithm, seconds)` calls (more than the servers, so each waits
+/// for a free one), print each digest, and close the client.
+///
+/// # Errors
+///
+/// When the client cannot be scheduled or closed.
+pub async fn checksum_jobs<R>(
+    client: &pycos_net::dispycos::Client,
+    job: impl Fn(String, f64) -> pycos::TaskSpec<R>,
+) -> Result<(), DynError>
+where
+    R: std::any::Any + Send + Sync + Clone + std::fmt::Display,
+{
+    client.schedule().await?;
+    let mut jobs = Vec::new();
+    for i in 0..15 {
+        let alg = ALGORITHMS[i % ALGORITHMS.len()];
+        let secs = 0.1 + fastrand::f64() * 0.2;
+        match client.run(job(alg.to_owned(), secs)).await {
+            Ok(job) => jobs.push(job),
+            Err(err) => eprintln!("  ** job failed for {alg}: {err}"),
+        }
+    }
+    for job in jobs {
+        match job.finish().await {
+            Ok(digest) => println!("{digest}"),
+            Err(err) => println!(" ** job failed: {err}"),
+        }
+    }
+    client
+        .close(false, false, Some(std::time::Duration::from_secs(30)))
+        .await?;
+    Ok(())
+}
+
+/// What `dispycos_client10` and `dispycos_mem_servers` do: schedule the
+/// client with `task` as its status task, and for each server
+/// initialised (a restarted one again) start `use_server(client, server,
+/// file)` with the next of `files`, until every file has a server; then
+/// wait for those tasks (printing how any failed) and close the client.
+///
+/// # Errors
+///
+/// When the client cannot be scheduled or closed.
+pub async fn file_per_server<R>(
+    client: &pycos_net::dispycos::Client,
+    files: &[PathBuf],
+    task: &pycos::TaskCtx,
+    use_server: impl Fn(pycos_net::dispycos::Client, pycos_net::Location, PathBuf) -> pycos::TaskSpec<R>,
+) -> Result<(), DynError>
+where
+    R: std::any::Any + Send + Sync + Clone,
+{
+    use pycos_net::dispycos::{DispycosStatus, Status};
+    client.set_status_task(&task.handle());
+    client.schedule().await?;
+    let mut users = Vec::new();
+    while users.len() < files.len() {
+        let msg = task.receive().await;
+        let Some(status) = msg.downcast_ref::<DispycosStatus>() else {
+            continue;
+        };
+        if let (Status::ServerInitialized, Some(server)) = (status.status, status.info.server()) {
+            let file = files[users.len()].clone();
+            users.push(Task::new(use_server(client.clone(), server, file)));
+        }
+    }
+    for user in users {
+        if let Err(err) = user.finish().await {
+            println!("{err}");
+        }
+    }
+    client
+        .close(false, false, Some(std::time::Duration::from_secs(30)))
+        .await?;
+    Ok(())
+}
+
+/// Runs an example that reads `quit` from its console (`dispycos_kbd_int`,
+/// `dispycos_mas`), whose one option is `--idle SECS` (60 by default):
+/// starts the cluster and `client_proc` with the client and the idle
+/// time, sends it [`QUIT`] on `quit` ([`quit_on_stdin`]), and waits for
+/// it.
+///
+/// # Errors
+///
+/// A bad argument, a cluster that cannot start, or how `client_proc`
+/// failed.
+pub fn run_until_quit<R: std::any::Any + Send + Sync + Clone>(
+    client_proc: impl FnOnce(pycos_net::dispycos::Client, f64) -> pycos::TaskSpec<R>,
+) -> Result<(), DynError> {
+    let (cluster, client, idle) =
+        crate::cluster::start_cluster(|rest| flag_arg(rest, "--idle", 60.0))?;
+    println!("   Enter \"quit\" or \"exit\" to end the program ");
+    let client_task = Task::new(client_proc(client, idle));
+    quit_on_stdin(&client_task);
+    cluster.wait_for(client_task)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,8 +23,10 @@ use std::time::Duration;
 
 use pycos::prelude::*;
 use pycos_examples::cluster::{ClusterOptions, serve_if_node};
-use pycos_examples::dispycos_b::{ALGORITHMS, Digest, DynError, base_name, checksum, data_files};
-use pycos_net::dispycos::{Client, DispycosStatus, Status, close_server};
+use pycos_examples::dispycos_b::{
+    ALGORITHMS, Digest, DynError, base_name, checksum, data_files, file_per_server,
+};
+use pycos_net::dispycos::{Client, close_server};
 use pycos_net::{Location, Node};
 use serde::{Deserialize, Serialize};
 
@@ -85,28 +87,7 @@ fn main() -> Result<(), DynError> {
 /// initialised (restarted ones again) takes the next file.
 #[task]
 fn client_proc(client: Client, files: Vec<PathBuf>, task: TaskCtx) -> Result<(), DynError> {
-    client.set_status_task(&task.handle());
-    client.schedule().await?;
-    let mut users = Vec::new();
-    while users.len() < files.len() {
-        let msg = task.receive().await;
-        let Some(status) = msg.downcast_ref::<DispycosStatus>() else {
-            continue;
-        };
-        if let (Status::ServerInitialized, Some(server)) = (status.status, status.info.server()) {
-            let file = files[users.len()].clone();
-            users.push(Task::new(use_server(client.clone(), server, file)));
-        }
-    }
-    for user in users {
-        if let Err(err) = user.finish().await {
-            println!("{err}");
-        }
-    }
-    client
-        .close(false, false, Some(Duration::from_secs(30)))
-        .await?;
-    Ok(())
+    file_per_server(&client, &files, &task, use_server).await
 }
 
 /// Sends `file` to the server at `server` and runs `compute` on it there,

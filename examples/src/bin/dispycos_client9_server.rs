@@ -23,7 +23,7 @@ use std::time::Duration;
 use pycos::prelude::*;
 use pycos_examples::cluster::{ClusterOptions, serve_if_node};
 use pycos_examples::dispycos_b::{
-    ALGORITHMS, Digest, DynError, base_name, checksum, data_files, in_memory, keep_in_memory,
+    Digest, DynError, base_name, checksum, checksum_jobs, data_files, in_memory, keep_in_memory,
 };
 use pycos_net::dispycos::{Client, DispycosStatus, Status};
 use pycos_net::{Location, Node};
@@ -78,31 +78,7 @@ fn main() -> Result<(), DynError> {
 
 #[task]
 fn client_proc(client: Client) -> Result<(), DynError> {
-    client.schedule().await?;
-    // More jobs than servers: each waits for a free server.
-    let mut jobs = Vec::new();
-    for i in 0..15 {
-        let alg = ALGORITHMS[i % ALGORITHMS.len()];
-        match client.run(compute(alg.to_owned(), secs(0.1, 0.3))).await {
-            Ok(job) => jobs.push(job),
-            Err(err) => eprintln!("  ** job failed for {alg}: {err}"),
-        }
-    }
-    for job in jobs {
-        match job.finish().await {
-            Ok(digest) => println!("{digest}"),
-            Err(err) => println!(" ** job failed: {err}"),
-        }
-    }
-    client
-        .close(false, false, Some(Duration::from_secs(30)))
-        .await?;
-    Ok(())
-}
-
-/// A random duration in `low..high` seconds.
-fn secs(low: f64, high: f64) -> f64 {
-    low + fastrand::f64() * (high - low)
+    checksum_jobs(&client, compute).await
 }
 
 /// The client's status task, told the client first: gives each server discovered the next data

@@ -26,8 +26,8 @@
 use std::time::{Duration, Instant};
 
 use pycos::prelude::*;
-use pycos_examples::cluster::{ClusterOptions, serve_if_node};
-use pycos_examples::dispycos_b::{DynError, QUIT, flag_arg, quit_on_stdin};
+use pycos_examples::cluster::serve_if_node;
+use pycos_examples::dispycos_b::{DynError, QUIT, run_until_quit};
 use pycos_net::dispycos::{Client, DispycosStatus, Status, is_keyboard_interrupt};
 use pycos_net::{Location, Node};
 use serde::{Deserialize, Serialize};
@@ -96,14 +96,7 @@ fn main() -> Result<(), DynError> {
     if let Some(status) = serve_if_node() {
         std::process::exit(status);
     }
-    let options = ClusterOptions::parse()?;
-    let idle = flag_arg(options.rest(), "--idle", 60.0)?;
-    let cluster = options.start()?;
-    let client = cluster.client().build()?;
-    println!("   Enter \"quit\" or \"exit\" to end the program ");
-    let client_task = Pycos::instance().spawn(client_proc(client, idle));
-    quit_on_stdin(&client_task);
-    cluster.wait_for(client_task)
+    run_until_quit(client_proc)
 }
 
 /// Schedules the client, shows each better value, and on `quit` (or
