@@ -32,7 +32,7 @@ use pycos_net::Located as _;
 use pycos_net::dispycos::Client;
 
 /// A job: the moving average over `window_size` items of the stream it
-/// receives; each time it is beyond `threshold` either way, a [`Trend`]
+/// receives; each time it is beyond `threshold` either way, a [`Trend`](pycos_examples::dispycos_b::Trend)
 /// to `trend_task`. Gives how many it sent.
 #[task(remote)]
 fn rtask_avg_proc(

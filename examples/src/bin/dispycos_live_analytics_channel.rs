@@ -37,7 +37,7 @@ use pycos_net::dispycos::Client;
 
 /// A job: subscribes to `channel`, waits for `start`, then keeps the
 /// moving average over `window_size` items of the stream; each time it is
-/// beyond `threshold` either way, a [`Trend`] to `trend_task`. Gives how
+/// beyond `threshold` either way, a [`Trend`](pycos_examples::dispycos_b::Trend) to `trend_task`. Gives how
 /// many it sent.
 #[task(remote)]
 fn rtask_avg_proc(
