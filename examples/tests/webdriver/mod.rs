@@ -7,7 +7,7 @@
 //! (ChromeDriver and every browser process it started) is killed when
 //! the [`Browser`] drops, pass or fail.
 
-use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::net::{Ipv4Addr, SocketAddr};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -17,6 +17,7 @@ use base64::Engine;
 use serde_json::{Value, json};
 
 use crate::http_client::Conn;
+use crate::net_support::free_port;
 
 /// Where Debian's packages put the browser and its driver.
 pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
@@ -222,13 +223,6 @@ impl Drop for Browser {
 pub(crate) fn screenshot_dir() -> PathBuf {
     let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     tmp.parent().unwrap_or(&tmp).join("dashboard-screenshots")
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free loopback port")
 }
 
 /// One WebDriver request with a JSON body; the status and the JSON answer.
